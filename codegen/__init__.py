@@ -1,0 +1,1 @@
+"""codegen: exports JSON Schema contracts from lcel runnables (``python -m codegen``)."""

@@ -1,0 +1,108 @@
+"""``RunnableBranch``: the first branch whose condition holds runs; else the default."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, overload
+
+import attrs
+
+from lcel._runnable import Runnable, coerce_to_runnable
+from lcel._types import InT, InT_contra, OutT_co
+
+O1 = TypeVar("O1")
+O2 = TypeVar("O2")
+O3 = TypeVar("O3")
+O4 = TypeVar("O4")
+
+__all__ = ["RunnableBranch"]
+
+_Cond = Runnable[InT, Any] | Callable[[InT], Any]
+
+
+@attrs.frozen(init=False, repr=False)
+class RunnableBranch(Runnable[InT_contra, OutT_co]):
+    """``RunnableBranch((cond, runnable), ..., default)``.
+
+    Conditions are runnables or callables returning a truthy value; they are tried in order.
+
+    >>> from lcel import RunnableLambda
+    >>> b = RunnableBranch((lambda x: x > 0, RunnableLambda(lambda x: "pos")),
+    ...                    RunnableLambda(lambda x: "non-pos"))
+    >>> b.invoke(3), b.invoke(-1)
+    ('pos', 'non-pos')
+    """
+
+    branches: tuple[tuple[Runnable[Any, Any], Runnable[Any, Any]], ...]
+    default: Runnable[Any, Any]
+
+    @overload
+    def __init__(
+        self: RunnableBranch[InT, O1 | O2],
+        b1: tuple[_Cond[InT], Runnable[InT, O1] | Callable[[InT], O1]],
+        default: Runnable[InT, O2] | Callable[[InT], O2],
+        /,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: RunnableBranch[InT, O1 | O2 | O3],
+        b1: tuple[_Cond[InT], Runnable[InT, O1] | Callable[[InT], O1]],
+        b2: tuple[_Cond[InT], Runnable[InT, O2] | Callable[[InT], O2]],
+        default: Runnable[InT, O3] | Callable[[InT], O3],
+        /,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: RunnableBranch[InT, O1 | O2 | O3 | O4],
+        b1: tuple[_Cond[InT], Runnable[InT, O1] | Callable[[InT], O1]],
+        b2: tuple[_Cond[InT], Runnable[InT, O2] | Callable[[InT], O2]],
+        b3: tuple[_Cond[InT], Runnable[InT, O3] | Callable[[InT], O3]],
+        default: Runnable[InT, O4] | Callable[[InT], O4],
+        /,
+    ) -> None: ...
+
+    @overload
+    def __init__(self: RunnableBranch[Any, Any], *args: Any) -> None: ...
+
+    def __init__(self, *args: Any) -> None:
+        if len(args) < 2:
+            raise ValueError(
+                "RunnableBranch needs at least one (condition, runnable) pair and a default"
+            )
+        *pairs, default = args
+        if isinstance(default, tuple):
+            raise TypeError(
+                "the last argument of RunnableBranch is the default runnable, "
+                f"not a (condition, runnable) pair: {default!r}"
+            )
+        branches = []
+        for i, pair in enumerate(pairs):
+            if not (isinstance(pair, tuple) and len(pair) == 2):
+                raise TypeError(
+                    f"RunnableBranch argument {i} must be a (condition, runnable) pair, "
+                    f"got {pair!r}"
+                )
+            branches.append((coerce_to_runnable(pair[0]), coerce_to_runnable(pair[1])))
+        self.__attrs_init__(tuple(branches), coerce_to_runnable(default))
+
+    @property
+    def input_type(self) -> Any:  # Any: a type form
+        """The first branch runnable's input type."""
+        return self.branches[0][1].input_type
+
+    @property
+    def output_type(self) -> Any:  # Any: a type form
+        """The union of every branch's output type."""
+        outs = [r.output_type for _, r in self.branches] + [self.default.output_type]
+        if any(o is Any for o in outs):
+            return Any
+        union: Any = outs[0]
+        for o in outs[1:]:
+            union = union | o
+        return union
+
+    def __repr__(self) -> str:
+        parts = [f"({c!r}, {r!r})" for c, r in self.branches] + [repr(self.default)]
+        return "RunnableBranch(" + ", ".join(parts) + ")"

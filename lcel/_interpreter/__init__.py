@@ -1,0 +1,232 @@
+"""The interpreter: the one place that executes a runnable tree, in every mode.
+
+``Runnable`` methods call the functions here. Node execution lives in :mod:`._sync` and
+:mod:`._async` (one handler per node kind and mode, in dispatch tables); batching,
+``Result`` wrapping and top-level context set-up live here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures as cf
+import contextvars
+import functools
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import Any
+
+from returns.result import Failure, Result, Success
+
+from lcel._interpreter import _async as A
+from lcel._interpreter import _sync as S
+from lcel._interpreter._ctx import Ctx, make_ctx
+from lcel._runnable import Runnable
+from lcel._types import T
+
+__all__ = [
+    "abatch",
+    "abatch_as_completed",
+    "ainvoke",
+    "astream",
+    "atransform",
+    "atry_batch",
+    "atry_invoke",
+    "batch",
+    "batch_as_completed",
+    "invoke",
+    "stream",
+    "transform",
+    "try_batch",
+    "try_invoke",
+]
+
+
+def invoke(node: Runnable[Any, T], x: Any, config: Mapping[str, Any] | None) -> T:
+    return S.invoke(node, x, make_ctx(config))  # type: ignore[no-any-return]
+
+
+async def ainvoke(node: Runnable[Any, T], x: Any, config: Mapping[str, Any] | None) -> T:
+    return await A.ainvoke(node, x, make_ctx(config))  # type: ignore[no-any-return]
+
+
+def stream(node: Any, x: Any, config: Mapping[str, Any] | None) -> Iterator[Any]:
+    ctx = make_ctx(config)
+    return _closing_iter(S.stream(node, x, ctx))
+
+
+def transform(node: Any, chunks: Iterator[Any], config: Mapping[str, Any] | None) -> Iterator[Any]:
+    ctx = make_ctx(config)
+    return _closing_iter(S.transform(node, iter(chunks), ctx))
+
+
+def _closing_iter(it: Iterator[Any]) -> Iterator[Any]:
+    try:
+        yield from it
+    finally:
+        close = getattr(it, "close", None)
+        if close is not None:
+            close()
+
+
+def astream(node: Any, x: Any, config: Mapping[str, Any] | None) -> AsyncIterator[Any]:
+    ctx = make_ctx(config)
+    return _closing_aiter(lambda: A.astream(node, x, ctx))
+
+
+def atransform(
+    node: Any, chunks: AsyncIterator[Any], config: Mapping[str, Any] | None
+) -> AsyncIterator[Any]:
+    ctx = make_ctx(config)
+    return _closing_aiter(lambda: A.atransform(node, chunks, ctx))
+
+
+async def _closing_aiter(make: Any) -> AsyncIterator[Any]:
+    async with A.closing_aiter(make()) as it:
+        async for chunk in it:
+            yield chunk
+
+
+# -- batch ---------------------------------------------------------------------------------------
+
+
+def _contexts(inputs: Sequence[Any], config: Any) -> list[Ctx]:
+    if not isinstance(inputs, Sequence) or isinstance(inputs, str | bytes):
+        raise TypeError(f"batch() takes a list of inputs, got {type(inputs).__name__}")
+    n = len(inputs)
+    if isinstance(config, Sequence) and not isinstance(config, Mapping):
+        if len(config) != n:
+            raise ValueError(
+                f"batch() got {len(config)} configs for {n} inputs; pass one config, "
+                "or exactly one per input"
+            )
+        return [make_ctx(c) for c in config]
+    ctx = make_ctx(config)
+    return [ctx] * n
+
+
+def _limit(ctxs: list[Ctx]) -> int | None:
+    return ctxs[0].max_concurrency if ctxs else None
+
+
+def batch(node: Any, inputs: Sequence[Any], config: Any, *, return_exceptions: bool) -> list[Any]:
+    ctxs = _contexts(inputs, config)
+    if not ctxs:
+        return []
+    calls = [functools.partial(S.invoke, node, x, c) for x, c in zip(inputs, ctxs, strict=True)]
+    return S.run_in_threads(
+        calls, _limit(ctxs) or min(32, len(calls)), return_exceptions=return_exceptions
+    )
+
+
+async def abatch(
+    node: Any, inputs: Sequence[Any], config: Any, *, return_exceptions: bool
+) -> list[Any]:
+    ctxs = _contexts(inputs, config)
+    if not ctxs:
+        return []
+    factories = [
+        functools.partial(A.ainvoke, node, x, c) for x, c in zip(inputs, ctxs, strict=True)
+    ]
+    return await A.gather_bounded(factories, _limit(ctxs), return_exceptions=return_exceptions)
+
+
+def batch_as_completed(
+    node: Any, inputs: Sequence[Any], config: Any, *, return_exceptions: bool
+) -> Iterator[tuple[int, Any]]:
+    ctxs = _contexts(inputs, config)  # validate now, not at first next()
+    return _batch_as_completed(node, inputs, ctxs, return_exceptions)
+
+
+def _batch_as_completed(
+    node: Any, inputs: Sequence[Any], ctxs: list[Ctx], return_exceptions: bool
+) -> Iterator[tuple[int, Any]]:
+    if not ctxs:
+        return
+    workers = _limit(ctxs) or min(32, len(ctxs))
+    pool = cf.ThreadPoolExecutor(max_workers=min(workers, len(ctxs)), thread_name_prefix="lcel")
+    try:
+        futures = {
+            pool.submit(contextvars.copy_context().run, S.invoke, node, x, c): i
+            for i, (x, c) in enumerate(zip(inputs, ctxs, strict=True))
+        }
+        for fut in cf.as_completed(futures):
+            exc = fut.exception()
+            if exc is not None:
+                if not return_exceptions:
+                    raise exc
+                yield futures[fut], exc
+            else:
+                yield futures[fut], fut.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def abatch_as_completed(
+    node: Any, inputs: Sequence[Any], config: Any, *, return_exceptions: bool
+) -> AsyncIterator[tuple[int, Any]]:
+    ctxs = _contexts(inputs, config)
+    return _abatch_as_completed(node, inputs, ctxs, return_exceptions)
+
+
+async def _abatch_as_completed(
+    node: Any, inputs: Sequence[Any], ctxs: list[Ctx], return_exceptions: bool
+) -> AsyncIterator[tuple[int, Any]]:
+    if not ctxs:
+        return
+    limit = _limit(ctxs)
+    sem = asyncio.Semaphore(limit) if limit else None
+
+    async def run(i: int, x: Any, c: Ctx) -> tuple[int, Any]:
+        if sem is None:
+            return i, await A.ainvoke(node, x, c)
+        async with sem:
+            return i, await A.ainvoke(node, x, c)
+
+    tasks = {
+        asyncio.ensure_future(run(i, x, c)): i
+        for i, (x, c) in enumerate(zip(inputs, ctxs, strict=True))
+    }
+    try:
+        pending = set(tasks)
+        while pending:
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            for t in sorted(done, key=lambda t: tasks[t]):
+                exc = t.exception()
+                if exc is not None:
+                    if not return_exceptions:
+                        raise exc
+                    yield tasks[t], exc
+                else:
+                    yield t.result()
+    finally:
+        await A.cancel_all(list(tasks))
+
+
+# -- Result --------------------------------------------------------------------------------------
+
+
+def try_invoke(node: Any, x: Any, config: Mapping[str, Any] | None) -> Result[Any, Exception]:
+    try:
+        return Success(invoke(node, x, config))
+    except Exception as exc:
+        return Failure(exc)
+
+
+async def atry_invoke(
+    node: Any, x: Any, config: Mapping[str, Any] | None
+) -> Result[Any, Exception]:
+    try:
+        return Success(await ainvoke(node, x, config))
+    except Exception as exc:
+        return Failure(exc)
+
+
+def _results(outs: list[Any]) -> list[Result[Any, Exception]]:
+    return [Failure(o) if isinstance(o, Exception) else Success(o) for o in outs]
+
+
+def try_batch(node: Any, inputs: Sequence[Any], config: Any) -> list[Result[Any, Exception]]:
+    return _results(batch(node, inputs, config, return_exceptions=True))
+
+
+async def atry_batch(node: Any, inputs: Sequence[Any], config: Any) -> list[Result[Any, Exception]]:
+    return _results(await abatch(node, inputs, config, return_exceptions=True))

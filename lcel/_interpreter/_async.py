@@ -1,0 +1,806 @@
+"""Async execution: ``ainvoke`` and async streaming of every node kind.
+
+Mirrors :mod:`._sync` node for node. Sync user code and sync-only components run in a
+worker thread (with the caller's context), except components that declare
+``blocking = False``, which run inline. Concurrency uses tasks; a failure or a cancellation
+cancels every task started here and waits for it, so no task outlives its caller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import functools
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from lcel._branch import RunnableBranch
+from lcel._interpreter import _sync as S
+from lcel._interpreter._combine import NOTHING, add
+from lcel._interpreter._ctx import CURRENT, DEFAULT_CTX, Ctx
+from lcel._interpreter._dispatch import Table, capabilities
+from lcel._interpreter._trace import new_run
+from lcel._lambda import ASYNC, ASYNC_GEN, SYNC_GEN, RunnableGenerator, RunnableLambda
+from lcel._leaf import Component
+from lcel._parallel import RunnableParallel
+from lcel._passthrough import RunnableAssign, RunnablePassthrough, RunnablePick
+from lcel._runnable import Runnable
+from lcel._sequence import RunnableSequence
+from lcel._wrappers import RunnableBinding, RunnableEach, RunnableRetry, RunnableWithFallbacks
+
+AINVOKE = Table("ainvoke")
+ASTREAM = Table("astream")
+ATRANSFORM = Table("atransform")
+NO_KW = S.NO_KW
+
+
+# -- entry points ---------------------------------------------------------------------------
+
+
+async def ainvoke(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any] = NO_KW) -> Any:
+    if ctx.tracer is None:
+        return await AINVOKE[type(node)](node, x, ctx, kw)
+    return await traced_ainvoke(node, x, ctx, kw)
+
+
+def astream(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any] = NO_KW) -> AsyncIterator[Any]:
+    if ctx.tracer is None or type(node) is RunnableBinding:
+        return ASTREAM[type(node)](node, x, ctx, kw)  # type: ignore[no-any-return]
+    return traced_astream(node, x, ctx, kw)
+
+
+def atransform(
+    node: Any, chunks: AsyncIterator[Any], ctx: Ctx, kw: dict[str, Any] = NO_KW
+) -> AsyncIterator[Any]:
+    if not S.consumes_stream(node):
+        return _buffer_then_stream(node, chunks, ctx, kw)
+    if ctx.tracer is None or type(node) is RunnableBinding:
+        return ATRANSFORM[type(node)](node, chunks, ctx, kw)  # type: ignore[no-any-return]
+    return traced_atransform(node, chunks, ctx, kw)
+
+
+@asynccontextmanager
+async def closing_aiter(it: AsyncIterator[Any]) -> AsyncIterator[AsyncIterator[Any]]:
+    """``async with`` an async iterator: closed (``aclose``) on the way out, however left."""
+    try:
+        yield it
+    finally:
+        aclose = getattr(it, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+
+async def acombine(chunks: AsyncIterator[Any]) -> Any:
+    acc: Any = NOTHING
+    parts: list[str] | None = None
+    async for chunk in chunks:
+        if parts is not None and isinstance(chunk, str):
+            parts.append(chunk)
+            continue
+        if parts is not None:
+            acc, parts = "".join(parts), None
+        if acc is NOTHING and isinstance(chunk, str):
+            parts = [chunk]
+            continue
+        acc = add(acc, chunk)
+    if parts is not None:
+        return "".join(parts)
+    return None if acc is NOTHING else acc
+
+
+async def _buffer_then_stream(
+    node: Any, chunks: AsyncIterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> AsyncIterator[Any]:
+    x = await acombine(chunks)
+    async with closing_aiter(astream(node, x, ctx, kw)) as it:
+        async for chunk in it:
+            yield chunk
+
+
+async def to_thread(ctx: Ctx, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run sync ``fn`` in the default executor with ``ctx`` current (contextvars copied)."""
+    loop = asyncio.get_running_loop()
+    context = contextvars.copy_context()
+    if ctx is not DEFAULT_CTX:
+        context.run(CURRENT.set, ctx)
+    return await loop.run_in_executor(None, functools.partial(context.run, fn, *args, **kwargs))
+
+
+async def aiter_thread(ctx: Ctx, make: Callable[[], Iterator[Any]]) -> AsyncIterator[Any]:
+    """Iterate a sync iterator in worker threads, one ``next`` per hop; closed on exit."""
+    it = await to_thread(ctx, make)
+    try:
+        while True:
+            chunk = await to_thread(ctx, next, it, NOTHING)
+            if chunk is NOTHING:
+                return
+            yield chunk
+    finally:
+        close = getattr(it, "close", None)
+        if close is not None:
+            await to_thread(ctx, close)
+
+
+# -- tracing wrappers ---------------------------------------------------------------------------
+
+
+async def traced_ainvoke(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
+    if type(node) is RunnableBinding:
+        return await AINVOKE[RunnableBinding](node, x, ctx, kw)
+    tracer = ctx.tracer
+    assert tracer is not None
+    run = new_run(node, ctx, x)
+    child = Ctx(ctx.config, ctx.depth, tracer, run)
+    tracer.on_start(run)
+    try:
+        caps = capabilities(type(node)) if isinstance(node, Component) else frozenset()
+        if tracer.stream_leaves and ("_astream" in caps or "_stream" in caps):
+            out: Any = NOTHING
+            async with closing_aiter(_component_astream(node, x, child, kw)) as it:
+                async for chunk in it:
+                    tracer.on_stream(run, chunk)
+                    out = add(out, chunk)
+            out = node._finalize(out) if hasattr(node, "_finalize") else out
+        else:
+            out = await AINVOKE[type(node)](node, x, child, kw)
+    except BaseException as exc:
+        run.error = exc
+        tracer.on_error(run)
+        raise
+    run.output = out
+    tracer.on_end(run)
+    return out
+
+
+async def traced_astream(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any]) -> AsyncIterator[Any]:
+    tracer = ctx.tracer
+    assert tracer is not None
+    run = new_run(node, ctx, x)
+    child = Ctx(ctx.config, ctx.depth, tracer, run)
+    tracer.on_start(run)
+    async with closing_aiter(_traced_body(run, ASTREAM[type(node)](node, x, child, kw), ctx)) as it:
+        async for chunk in it:
+            yield chunk
+
+
+async def traced_atransform(
+    node: Any, chunks: AsyncIterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> AsyncIterator[Any]:
+    tracer = ctx.tracer
+    assert tracer is not None
+    run = new_run(node, ctx, NOTHING)
+    child = Ctx(ctx.config, ctx.depth, tracer, run)
+    seen: list[Any] = []
+
+    async def tee() -> AsyncIterator[Any]:
+        async for c in chunks:
+            seen.append(c)
+            yield c
+
+    tracer.on_start(run)
+    body = _traced_body(run, ATRANSFORM[type(node)](node, tee(), child, kw), ctx, seen)
+    async with closing_aiter(body) as it:
+        async for chunk in it:
+            yield chunk
+
+
+async def _traced_body(
+    run: Any, inner: AsyncIterator[Any], ctx: Ctx, seen: list[Any] | None = None
+) -> AsyncIterator[Any]:
+    tracer = ctx.tracer
+    assert tracer is not None
+    out: Any = NOTHING
+    try:
+        async with closing_aiter(inner) as it:
+            async for chunk in it:
+                tracer.on_stream(run, chunk)
+                out = add(out, chunk)
+                yield chunk
+    except BaseException as exc:
+        run.error = exc
+        tracer.on_error(run)
+        raise
+    if seen is not None:
+        from lcel._interpreter._combine import combine
+
+        run.input = combine(seen)
+    run.output = None if out is NOTHING else out
+    tracer.on_end(run)
+
+
+# -- lambdas -----------------------------------------------------------------------------------
+
+
+async def _call_async_user(
+    fn: Callable[..., Awaitable[Any]], ctx: Ctx, *args: Any, **kwargs: Any
+) -> Any:
+    if ctx is DEFAULT_CTX:
+        return await fn(*args, **kwargs)
+    token = CURRENT.set(ctx)
+    try:
+        return await fn(*args, **kwargs)
+    finally:
+        CURRENT.reset(token)
+
+
+async def _lambda_acall(
+    node: RunnableLambda[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Any:
+    fn = node.afunc
+    if fn is not None:
+        if node._akind == ASYNC_GEN:
+            return await acombine(_lambda_agen(node, fn, x, ctx, kw))
+        if node._awants_config:
+            return await _call_async_user(fn, ctx, x, config=ctx.user_config(), **kw)
+        return await _call_async_user(fn, ctx, x, **kw)
+    kind = node._kind
+    if kind is ASYNC:
+        if node._wants_config:
+            return await _call_async_user(node.func, ctx, x, config=ctx.user_config(), **kw)
+        return await _call_async_user(node.func, ctx, x, **kw)
+    if kind is ASYNC_GEN:
+        return await acombine(_lambda_agen(node, node.func, x, ctx, kw))
+    return await to_thread(ctx, S._lambda_call, node, x, ctx, kw)
+
+
+async def _lambda_agen(
+    node: RunnableLambda[Any, Any], fn: Callable[..., Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> AsyncIterator[Any]:
+    wants = node._awants_config if fn is node.afunc else node._wants_config
+    token = CURRENT.set(ctx) if ctx is not DEFAULT_CTX else None
+    try:
+        gen = fn(x, config=ctx.user_config(), **kw) if wants else fn(x, **kw)
+    finally:
+        if token is not None:
+            CURRENT.reset(token)
+    async with closing_aiter(gen) as it:
+        async for chunk in it:
+            yield chunk
+
+
+async def _ainvoke_lambda(
+    node: RunnableLambda[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Any:
+    out = await _lambda_acall(node, x, ctx, kw)
+    if isinstance(out, Runnable):
+        return await ainvoke(out, x, S._hop(node, out, x, ctx))
+    return out
+
+
+async def _astream_lambda(
+    node: RunnableLambda[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> AsyncIterator[Any]:
+    fn = node.afunc
+    if fn is not None and node._akind == ASYNC_GEN:
+        async for chunk in _lambda_agen(node, fn, x, ctx, kw):
+            yield chunk
+        return
+    if fn is None and node._kind is ASYNC_GEN:
+        async for chunk in _lambda_agen(node, node.func, x, ctx, kw):
+            yield chunk
+        return
+    if fn is None and node._kind is SYNC_GEN:
+        async for chunk in aiter_thread(ctx, lambda: S._lambda_gen(node, x, ctx, kw)):
+            yield chunk
+        return
+    out = await _lambda_acall(node, x, ctx, kw)
+    if isinstance(out, Runnable):
+        async with closing_aiter(astream(out, x, S._hop(node, out, x, ctx))) as it:
+            async for chunk in it:
+                yield chunk
+    else:
+        yield out
+
+
+AINVOKE[RunnableLambda] = _ainvoke_lambda
+ASTREAM[RunnableLambda] = _astream_lambda
+
+
+# -- generators --------------------------------------------------------------------------------
+
+
+async def _atransform_generator(
+    node: RunnableGenerator[Any, Any], chunks: AsyncIterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> AsyncIterator[Any]:
+    fn = node.atransform_fn
+    if fn is None:
+        # Only a sync transform: feed it the async chunks collected, in a thread.
+        items = [c async for c in chunks]
+        async for chunk in aiter_thread(
+            ctx, lambda: S._transform_generator(node, iter(items), ctx, kw)
+        ):
+            yield chunk
+        return
+    token = CURRENT.set(ctx) if ctx is not DEFAULT_CTX else None
+    try:
+        gen = (
+            fn(chunks, config=ctx.user_config(), **kw) if node._awants_config else fn(chunks, **kw)
+        )
+    finally:
+        if token is not None:
+            CURRENT.reset(token)
+    async with closing_aiter(gen) as it:
+        async for chunk in it:
+            yield chunk
+
+
+async def _one(x: Any) -> AsyncIterator[Any]:
+    yield x
+
+
+async def _ainvoke_generator(
+    node: RunnableGenerator[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Any:
+    return await acombine(_atransform_generator(node, _one(x), ctx, kw))
+
+
+AINVOKE[RunnableGenerator] = _ainvoke_generator
+ASTREAM[RunnableGenerator] = lambda node, x, ctx, kw: _atransform_generator(node, _one(x), ctx, kw)
+ATRANSFORM[RunnableGenerator] = _atransform_generator
+
+
+# -- components --------------------------------------------------------------------------------
+
+
+def _cfg(ctx: Ctx) -> Any:
+    return ctx.user_config() if ctx is not DEFAULT_CTX else {}
+
+
+async def _ainvoke_component(
+    node: Component[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Any:
+    if "_ainvoke" in capabilities(type(node)):
+        return await node._ainvoke(x, _cfg(ctx), **kw)
+    if not node.blocking:
+        return node._invoke(x, _cfg(ctx), **kw)
+    return await to_thread(ctx, node._invoke, x, _cfg(ctx), **kw)
+
+
+async def _component_astream(
+    node: Component[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> AsyncIterator[Any]:
+    caps = capabilities(type(node))
+    if "_astream" in caps:
+        async with closing_aiter(node._astream(x, _cfg(ctx), **kw)) as it:
+            async for chunk in it:
+                yield chunk
+    elif "_atransform" in caps:
+        async with closing_aiter(node._atransform(_one(x), _cfg(ctx), **kw)) as it:
+            async for chunk in it:
+                yield chunk
+    elif "_stream" in caps or "_transform" in caps:
+        if not node.blocking:
+            for chunk in S._stream_component(node, x, ctx, kw):
+                yield chunk
+        else:
+            async for chunk in aiter_thread(ctx, lambda: S._stream_component(node, x, ctx, kw)):
+                yield chunk
+    else:
+        yield await _ainvoke_component(node, x, ctx, kw)
+
+
+async def _atransform_component(
+    node: Component[Any, Any], chunks: AsyncIterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> AsyncIterator[Any]:
+    caps = capabilities(type(node))
+    if "_atransform" in caps:
+        async with closing_aiter(node._atransform(chunks, _cfg(ctx), **kw)) as it:
+            async for chunk in it:
+                yield chunk
+        return
+    # Only a sync transform: collect the chunks, then run it (correct, not incremental;
+    # components that stream in async implement ``_atransform``).
+    items = [c async for c in chunks]
+    for chunk in node._transform(iter(items), _cfg(ctx), **kw):
+        yield chunk
+
+
+AINVOKE[Component] = _ainvoke_component
+ASTREAM[Component] = _component_astream
+ATRANSFORM[Component] = _atransform_component
+
+
+# -- sequences ---------------------------------------------------------------------------------
+
+
+async def _ainvoke_sequence(
+    node: RunnableSequence[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Any:
+    if ctx.tracer is None:
+        for step in node.steps:
+            x = await AINVOKE[type(step)](step, x, ctx, NO_KW)
+        return x
+    for i, step in enumerate(node.steps, 1):
+        x = await traced_ainvoke(step, x, ctx.tagged(f"seq:step:{i}"), NO_KW)
+    return x
+
+
+async def _apipeline(
+    node: RunnableSequence[Any, Any], x: Any, chunks: AsyncIterator[Any] | None, ctx: Ctx
+) -> AsyncIterator[Any]:
+    steps = node.steps
+    last = len(steps) - 1
+    value = x
+    it = chunks
+    traced = ctx.tracer is not None
+    for i, step in enumerate(steps):
+        sctx = ctx.tagged(f"seq:step:{i + 1}") if traced else ctx
+        if i < last and not S.consumes_stream(steps[i + 1]):
+            if value is NOTHING:
+                assert it is not None
+                value = await acombine(it)
+                it = None
+            value = await ainvoke(step, value, sctx)
+            continue
+        if type(step) is RunnablePassthrough and step.func is None and not traced:
+            if value is not NOTHING:
+                it, value = _one(value), NOTHING
+            continue
+        if value is not NOTHING:
+            it = astream(step, value, sctx)
+            value = NOTHING
+        else:
+            assert it is not None
+            it = atransform(step, it, sctx)
+    if value is not NOTHING:
+        yield value
+        return
+    assert it is not None
+    async with closing_aiter(it) as stream_:
+        async for chunk in stream_:
+            yield chunk
+
+
+AINVOKE[RunnableSequence] = _ainvoke_sequence
+ASTREAM[RunnableSequence] = lambda node, x, ctx, kw: _apipeline(node, x, None, ctx)
+ATRANSFORM[RunnableSequence] = lambda node, chunks, ctx, kw: _apipeline(node, NOTHING, chunks, ctx)
+
+
+# -- concurrency -------------------------------------------------------------------------------
+
+
+async def gather_bounded(
+    factories: Sequence[Callable[[], Awaitable[Any]]],
+    limit: int | None,
+    *,
+    return_exceptions: bool = False,
+) -> list[Any]:
+    """Run the coroutines from ``factories`` as tasks, at most ``limit`` at once, order kept.
+
+    The first failure (unless ``return_exceptions``) or a cancellation of the caller cancels
+    every task and waits for them, then propagates unchanged.
+    """
+    n = len(factories)
+    if n == 1:
+        try:
+            return [await factories[0]()]
+        except Exception as exc:
+            if return_exceptions:
+                return [exc]
+            raise
+    sem = asyncio.Semaphore(limit) if limit else None
+
+    async def run(factory: Callable[[], Awaitable[Any]]) -> Any:
+        if sem is None:
+            return await factory()
+        async with sem:
+            return await factory()
+
+    tasks = [asyncio.ensure_future(run(f)) for f in factories]
+    try:
+        if return_exceptions:
+            await asyncio.wait(tasks)
+            return [t.exception() if t.exception() is not None else t.result() for t in tasks]
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        for t in done:
+            if t.exception() is not None:
+                raise t.exception()  # type: ignore[misc]
+        return [t.result() for t in tasks]
+    finally:
+        await cancel_all(tasks)
+
+
+async def cancel_all(tasks: Sequence[asyncio.Future[Any]]) -> None:
+    """Cancel unfinished tasks and wait until they are really finished."""
+    pending = [t for t in tasks if not t.done()]
+    for t in pending:
+        t.cancel()
+    if pending:
+        await asyncio.wait(pending)
+    for t in tasks:  # mark exceptions as retrieved
+        if t.done() and not t.cancelled():
+            t.exception()
+
+
+# -- parallels ---------------------------------------------------------------------------------
+
+
+async def _ainvoke_parallel(
+    node: RunnableParallel[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Any:
+    traced = ctx.tracer is not None
+    factories = [
+        functools.partial(ainvoke, step, x, ctx.tagged(f"map:key:{key}") if traced else ctx)
+        for key, step in node.branches
+    ]
+    outs = await gather_bounded(factories, ctx.max_concurrency)
+    return {key: out for (key, _), out in zip(node.branches, outs, strict=True)}
+
+
+async def _astream_parallel(
+    node: RunnableParallel[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> AsyncIterator[Any]:
+    """Each branch streams; chunks come out as ``{key: chunk}`` in arrival order."""
+    traced = ctx.tracer is not None
+    queue: asyncio.Queue[tuple[str, Any, BaseException | None]] = asyncio.Queue()
+    sentinel = object()
+
+    async def pump(key: str, step: Any) -> None:
+        try:
+            async with closing_aiter(
+                astream(step, x, ctx.tagged(f"map:key:{key}") if traced else ctx)
+            ) as it:
+                async for chunk in it:
+                    await queue.put((key, chunk, None))
+        except BaseException as exc:
+            await queue.put((key, sentinel, exc))
+            return
+        await queue.put((key, sentinel, None))
+
+    tasks = [asyncio.ensure_future(pump(k, s)) for k, s in node.branches]
+    try:
+        remaining = len(tasks)
+        while remaining:
+            key, chunk, exc = await queue.get()
+            if exc is not None:
+                raise exc
+            if chunk is sentinel:
+                remaining -= 1
+                continue
+            yield {key: chunk}
+    finally:
+        await cancel_all(tasks)
+
+
+AINVOKE[RunnableParallel] = _ainvoke_parallel
+ASTREAM[RunnableParallel] = _astream_parallel
+
+
+# -- passthrough, assign, pick ---------------------------------------------------------------------
+
+
+async def _ainvoke_passthrough(
+    node: RunnablePassthrough, x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Any:
+    if node.afunc is not None:
+        await _call_async_user(node.afunc, ctx, x)
+    elif node.func is not None:
+        if asyncio.iscoroutinefunction(node.func):
+            await _call_async_user(node.func, ctx, x)
+        else:
+            S.call_user(node.func, ctx, x)
+    return x
+
+
+async def _atransform_passthrough(
+    node: RunnablePassthrough, chunks: AsyncIterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> AsyncIterator[Any]:
+    acc: Any = NOTHING
+    async for chunk in chunks:
+        if node.func is not None or node.afunc is not None:
+            acc = add(acc, chunk)
+        yield chunk
+    if node.func is not None or node.afunc is not None:
+        await _ainvoke_passthrough(node, None if acc is NOTHING else acc, ctx, kw)
+
+
+AINVOKE[RunnablePassthrough] = _ainvoke_passthrough
+ASTREAM[RunnablePassthrough] = lambda node, x, ctx, kw: _atransform_passthrough(
+    node, _one(x), ctx, kw
+)
+ATRANSFORM[RunnablePassthrough] = _atransform_passthrough
+
+
+async def _ainvoke_assign(
+    node: RunnableAssign[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Any:
+    S.expect_mapping(node, x)
+    return {**x, **await ainvoke(node.mapper, x, ctx)}
+
+
+async def _ainvoke_pick(node: RunnablePick[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
+    return S.pick(node, x)
+
+
+async def _astream_via_ainvoke(
+    node: Any, x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> AsyncIterator[Any]:
+    yield await AINVOKE[type(node)](node, x, ctx, kw)
+
+
+AINVOKE[RunnableAssign] = _ainvoke_assign
+ASTREAM[RunnableAssign] = _astream_via_ainvoke
+AINVOKE[RunnablePick] = _ainvoke_pick
+ASTREAM[RunnablePick] = _astream_via_ainvoke
+
+
+# -- branch ------------------------------------------------------------------------------------
+
+
+async def _achoose(node: RunnableBranch[Any, Any], x: Any, ctx: Ctx) -> tuple[Any, Ctx]:
+    traced = ctx.tracer is not None
+    for i, (cond, runnable) in enumerate(node.branches, 1):
+        if await ainvoke(cond, x, ctx.tagged(f"condition:{i}") if traced else ctx):
+            return runnable, (ctx.tagged(f"branch:{i}") if traced else ctx)
+    return node.default, (ctx.tagged("branch:default") if traced else ctx)
+
+
+async def _ainvoke_branch(
+    node: RunnableBranch[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Any:
+    runnable, rctx = await _achoose(node, x, ctx)
+    return await ainvoke(runnable, x, rctx)
+
+
+async def _astream_branch(
+    node: RunnableBranch[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> AsyncIterator[Any]:
+    runnable, rctx = await _achoose(node, x, ctx)
+    async with closing_aiter(astream(runnable, x, rctx)) as it:
+        async for chunk in it:
+            yield chunk
+
+
+AINVOKE[RunnableBranch] = _ainvoke_branch
+ASTREAM[RunnableBranch] = _astream_branch
+
+
+# -- binding -----------------------------------------------------------------------------------
+
+
+async def _ainvoke_binding(
+    node: RunnableBinding[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Any:
+    bctx, kw = S._bind(node, ctx, kw)
+    return await ainvoke(node.bound, x, bctx, kw)
+
+
+def _astream_binding(
+    node: RunnableBinding[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> AsyncIterator[Any]:
+    bctx, kw = S._bind(node, ctx, kw)
+    return astream(node.bound, x, bctx, kw)
+
+
+def _atransform_binding(
+    node: RunnableBinding[Any, Any], chunks: AsyncIterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> AsyncIterator[Any]:
+    bctx, kw = S._bind(node, ctx, kw)
+    return atransform(node.bound, chunks, bctx, kw)
+
+
+AINVOKE[RunnableBinding] = _ainvoke_binding
+ASTREAM[RunnableBinding] = _astream_binding
+ATRANSFORM[RunnableBinding] = _atransform_binding
+
+
+# -- retry -------------------------------------------------------------------------------------
+
+
+async def _asleep(node: RunnableRetry[Any, Any], attempt: int) -> None:
+    delay = node.delay(attempt)
+    if node.asleep is not None:
+        await node.asleep(delay)
+    elif node.sleep is not None:
+        node.sleep(delay)
+    else:
+        await asyncio.sleep(delay)
+
+
+async def _ainvoke_retry(
+    node: RunnableRetry[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Any:
+    traced = ctx.tracer is not None
+    for attempt in range(1, node.max_attempts + 1):
+        actx = ctx.tagged(f"retry:attempt:{attempt}") if traced and attempt > 1 else ctx
+        try:
+            return await ainvoke(node.bound, x, actx, kw)
+        except node.retry_exception_types:
+            if attempt == node.max_attempts:
+                raise
+            await _asleep(node, attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _afirst(it: AsyncIterator[Any]) -> Any:
+    try:
+        return await it.__anext__()
+    except StopAsyncIteration:
+        return NOTHING
+
+
+async def _astream_retry(
+    node: RunnableRetry[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> AsyncIterator[Any]:
+    for attempt in range(1, node.max_attempts + 1):
+        async with closing_aiter(astream(node.bound, x, ctx, kw)) as it:
+            try:
+                first = await _afirst(it)
+            except node.retry_exception_types:
+                if attempt == node.max_attempts:
+                    raise
+                await _asleep(node, attempt)
+                continue
+            if first is not NOTHING:
+                yield first
+                async for chunk in it:
+                    yield chunk
+            return
+
+
+AINVOKE[RunnableRetry] = _ainvoke_retry
+ASTREAM[RunnableRetry] = _astream_retry
+
+
+# -- fallbacks ---------------------------------------------------------------------------------
+
+
+async def _ainvoke_fallbacks(
+    node: RunnableWithFallbacks[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Any:
+    first_error: BaseException | None = None
+    current = x
+    for runnable in node.runnables:
+        try:
+            return await ainvoke(runnable, current, ctx, kw)
+        except node.exceptions_to_handle as exc:
+            first_error = first_error or exc
+            current = S.fallback_input(node, x, exc)
+    assert first_error is not None
+    raise first_error
+
+
+async def _astream_fallbacks(
+    node: RunnableWithFallbacks[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> AsyncIterator[Any]:
+    first_error: BaseException | None = None
+    current = x
+    for runnable in node.runnables:
+        async with closing_aiter(astream(runnable, current, ctx, kw)) as it:
+            try:
+                first = await _afirst(it)
+            except node.exceptions_to_handle as exc:
+                first_error = first_error or exc
+                current = S.fallback_input(node, x, exc)
+                continue
+            if first is not NOTHING:
+                yield first
+                async for chunk in it:
+                    yield chunk
+            return
+    assert first_error is not None
+    raise first_error
+
+
+AINVOKE[RunnableWithFallbacks] = _ainvoke_fallbacks
+ASTREAM[RunnableWithFallbacks] = _astream_fallbacks
+
+
+# -- each --------------------------------------------------------------------------------------
+
+
+async def _ainvoke_each(node: RunnableEach[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
+    if isinstance(x, str | bytes | dict) or not hasattr(x, "__iter__"):
+        S._invoke_each(node, x, ctx, kw)  # raises the input error
+    items = list(x)
+    traced = ctx.tracer is not None
+    factories = [
+        functools.partial(ainvoke, node.bound, item, ctx.tagged(f"map:{i}") if traced else ctx, kw)
+        for i, item in enumerate(items)
+    ]
+    return await gather_bounded(factories, ctx.max_concurrency) if factories else []
+
+
+AINVOKE[RunnableEach] = _ainvoke_each
+ASTREAM[RunnableEach] = _astream_via_ainvoke

@@ -1,0 +1,692 @@
+"""Sync execution: ``invoke`` and streaming (``stream`` / ``transform``) of every node kind.
+
+Three entry points, each with a traced twin used only when a tracer listens:
+
+* ``invoke(node, x, ctx, kw)``: whole input, whole output.
+* ``stream(node, x, ctx, kw)``: whole input, output chunks.
+* ``transform(node, chunks, ctx, kw)``: input chunks, output chunks; nodes that cannot
+  consume a stream combine it first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures as cf
+import contextvars
+import functools
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from lcel._branch import RunnableBranch
+from lcel._interpreter._combine import NOTHING, add, combine
+from lcel._interpreter._ctx import CURRENT, DEFAULT_CTX, Ctx
+from lcel._interpreter._dispatch import Table, capabilities
+from lcel._interpreter._trace import new_run
+from lcel._lambda import ASYNC, ASYNC_GEN, SYNC, SYNC_GEN, RunnableGenerator, RunnableLambda
+from lcel._leaf import Component
+from lcel._parallel import RunnableParallel
+from lcel._passthrough import RunnableAssign, RunnablePassthrough, RunnablePick
+from lcel._runnable import Runnable
+from lcel._sequence import RunnableSequence
+from lcel._wrappers import RunnableBinding, RunnableEach, RunnableRetry, RunnableWithFallbacks
+from lcel.errors import InputValidationError, RecursionLimitError, shorten
+
+INVOKE = Table("invoke")
+STREAM = Table("stream")
+TRANSFORM = Table("transform")  # only nodes that consume a stream natively
+NO_KW: dict[str, Any] = {}
+
+
+# -- entry points ---------------------------------------------------------------------------
+
+
+def invoke(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any] = NO_KW) -> Any:
+    if ctx.tracer is None:
+        return INVOKE[type(node)](node, x, ctx, kw)
+    return traced_invoke(node, x, ctx, kw)
+
+
+def stream(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any] = NO_KW) -> Iterator[Any]:
+    if ctx.tracer is None or type(node) is RunnableBinding:
+        return STREAM[type(node)](node, x, ctx, kw)  # type: ignore[no-any-return]
+    return traced_stream(node, x, ctx, kw)
+
+
+def transform(
+    node: Any, chunks: Iterator[Any], ctx: Ctx, kw: dict[str, Any] = NO_KW
+) -> Iterator[Any]:
+    if not consumes_stream(node):
+        return _buffer_then_stream(node, chunks, ctx, kw)
+    if ctx.tracer is None or type(node) is RunnableBinding:
+        return TRANSFORM[type(node)](node, chunks, ctx, kw)  # type: ignore[no-any-return]
+    return traced_transform(node, chunks, ctx, kw)
+
+
+def _buffer_then_stream(
+    node: Any, chunks: Iterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> Iterator[Any]:
+    x = combine(chunks)
+    yield from stream(node, x, ctx, kw)
+
+
+# -- what streams -----------------------------------------------------------------------------
+
+
+def consumes_stream(node: Any) -> bool:
+    """Whether ``node`` turns input chunks into output chunks as they come."""
+    cls = type(node)
+    if cls is RunnablePassthrough or cls is RunnableGenerator:
+        return True
+    if cls is RunnableLambda:
+        return False
+    if cls is RunnableSequence:
+        return consumes_stream(node.steps[0])
+    if cls is RunnableBinding or cls is RunnableRetry:
+        return consumes_stream(node.bound)
+    if isinstance(node, Component):
+        return "_transform" in capabilities(cls)
+    return False
+
+
+# -- tracing wrappers ---------------------------------------------------------------------------
+
+
+def traced_invoke(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
+    if type(node) is RunnableBinding:
+        return INVOKE[RunnableBinding](node, x, ctx, kw)
+    tracer = ctx.tracer
+    assert tracer is not None
+    run = new_run(node, ctx, x)
+    child = Ctx(ctx.config, ctx.depth, tracer, run)
+    tracer.on_start(run)
+    try:
+        if (
+            tracer.stream_leaves
+            and isinstance(node, Component)
+            and "_stream" in capabilities(type(node))
+        ):
+            out: Any = NOTHING
+            for chunk in node._stream(x, child.user_config(), **kw):
+                tracer.on_stream(run, chunk)
+                out = add(out, chunk)
+            out = node._finalize(out) if hasattr(node, "_finalize") else out
+        else:
+            out = INVOKE[type(node)](node, x, child, kw)
+    except BaseException as exc:
+        run.error = exc
+        tracer.on_error(run)
+        raise
+    run.output = out
+    tracer.on_end(run)
+    return out
+
+
+def traced_stream(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Iterator[Any]:
+    tracer = ctx.tracer
+    assert tracer is not None
+    run = new_run(node, ctx, x)
+    child = Ctx(ctx.config, ctx.depth, tracer, run)
+    tracer.on_start(run)
+    yield from _traced_body(run, STREAM[type(node)](node, x, child, kw), ctx)
+
+
+def traced_transform(
+    node: Any, chunks: Iterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> Iterator[Any]:
+    tracer = ctx.tracer
+    assert tracer is not None
+    run = new_run(node, ctx, NOTHING)
+    child = Ctx(ctx.config, ctx.depth, tracer, run)
+    seen: list[Any] = []
+
+    def tee() -> Iterator[Any]:
+        for c in chunks:
+            seen.append(c)
+            yield c
+
+    tracer.on_start(run)
+    yield from _traced_body(run, TRANSFORM[type(node)](node, tee(), child, kw), ctx, seen)
+
+
+def _traced_body(
+    run: Any, inner: Iterator[Any], ctx: Ctx, seen: list[Any] | None = None
+) -> Iterator[Any]:
+    tracer = ctx.tracer
+    assert tracer is not None
+    out: Any = NOTHING
+    try:
+        for chunk in inner:
+            tracer.on_stream(run, chunk)
+            out = add(out, chunk)
+            yield chunk
+    except BaseException as exc:
+        run.error = exc
+        tracer.on_error(run)
+        raise
+    finally:
+        close = getattr(inner, "close", None)
+        if close is not None:
+            close()
+    if seen is not None:
+        run.input = combine(seen)
+    run.output = None if out is NOTHING else out
+    tracer.on_end(run)
+
+
+# -- user code ---------------------------------------------------------------------------------
+
+
+def call_user(fn: Callable[..., Any], ctx: Ctx, *args: Any, **kwargs: Any) -> Any:
+    """Call user code with ``ctx`` current, so a nested ``invoke`` inside is our child."""
+    if ctx is DEFAULT_CTX:
+        return fn(*args, **kwargs)
+    token = CURRENT.set(ctx)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        CURRENT.reset(token)
+
+
+def run_coroutine(coro: Any, what: str) -> Any:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    coro.close()
+    raise RuntimeError(
+        f"{what} is async-only and cannot be invoked synchronously from a running event loop; "
+        "use ainvoke/astream"
+    )
+
+
+def _hop(node: Any, result: Runnable[Any, Any], x: Any, ctx: Ctx) -> Ctx:
+    if ctx.depth >= ctx.recursion_limit:
+        raise RecursionLimitError(
+            f"recursion limit of {ctx.recursion_limit} reached: {node.get_name()} returned "
+            f"{type(result).__name__} #{ctx.depth + 1} on input {shorten(x, 80)}; raise "
+            "config['recursion_limit'] if this depth is intended"
+        )
+    return ctx.hop()
+
+
+# -- lambdas -----------------------------------------------------------------------------------
+
+
+def _lambda_call(node: RunnableLambda[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
+    kind = node._kind
+    if kind is SYNC:
+        if node._wants_config:
+            return call_user(node.func, ctx, x, config=ctx.user_config(), **kw)
+        if ctx is DEFAULT_CTX:
+            return node.func(x, **kw) if kw else node.func(x)
+        return call_user(node.func, ctx, x, **kw)
+    if kind is SYNC_GEN:
+        return combine(_lambda_gen(node, x, ctx, kw))
+    # async-only function
+    return run_coroutine(_async_call(node, x, ctx, kw), node.get_name())
+
+
+async def _async_call(node: RunnableLambda[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
+    from lcel._interpreter._async import ainvoke
+
+    return await ainvoke(node, x, ctx, kw)
+
+
+def _lambda_gen(
+    node: RunnableLambda[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Iterator[Any]:
+    if node._wants_config:
+        gen = call_user(node.func, ctx, x, config=ctx.user_config(), **kw)
+    else:
+        gen = call_user(node.func, ctx, x, **kw)
+    if ctx is DEFAULT_CTX:
+        yield from gen
+        return
+    try:
+        while True:
+            token = CURRENT.set(ctx)
+            try:
+                chunk = next(gen)
+            except StopIteration:
+                return
+            finally:
+                CURRENT.reset(token)
+            yield chunk
+    finally:
+        gen.close()
+
+
+def _invoke_lambda(node: RunnableLambda[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
+    out = _lambda_call(node, x, ctx, kw)
+    if isinstance(out, Runnable):
+        return invoke(out, x, _hop(node, out, x, ctx))
+    return out
+
+
+def _stream_lambda(
+    node: RunnableLambda[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Iterator[Any]:
+    if node._kind is SYNC_GEN:
+        yield from _lambda_gen(node, x, ctx, kw)
+        return
+    if node._kind in (ASYNC, ASYNC_GEN):
+        yield _invoke_lambda(node, x, ctx, kw)
+        return
+    out = _lambda_call(node, x, ctx, kw)
+    if isinstance(out, Runnable):
+        yield from stream(out, x, _hop(node, out, x, ctx))
+    else:
+        yield out
+
+
+INVOKE[RunnableLambda] = _invoke_lambda
+STREAM[RunnableLambda] = _stream_lambda
+
+
+# -- generators (true transforms) ---------------------------------------------------------------
+
+
+def _transform_generator(
+    node: RunnableGenerator[Any, Any], chunks: Iterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> Iterator[Any]:
+    fn = node.transform_fn
+    if fn is None:
+        raise TypeError(f"{node.get_name()} has only an async transform; use astream/ainvoke")
+    if node._wants_config:
+        gen = call_user(fn, ctx, chunks, config=ctx.user_config(), **kw)
+    else:
+        gen = call_user(fn, ctx, chunks, **kw)
+    try:
+        yield from gen
+    finally:
+        gen.close()
+
+
+INVOKE[RunnableGenerator] = lambda node, x, ctx, kw: combine(
+    _transform_generator(node, iter((x,)), ctx, kw)
+)
+STREAM[RunnableGenerator] = lambda node, x, ctx, kw: _transform_generator(node, iter((x,)), ctx, kw)
+TRANSFORM[RunnableGenerator] = _transform_generator
+
+
+# -- components --------------------------------------------------------------------------------
+
+
+def _invoke_component(node: Component[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
+    return node._invoke(x, ctx.user_config() if ctx is not DEFAULT_CTX else {}, **kw)
+
+
+def _stream_component(
+    node: Component[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Iterator[Any]:
+    caps = capabilities(type(node))
+    cfg = ctx.user_config() if ctx is not DEFAULT_CTX else {}
+    if "_stream" in caps:
+        yield from node._stream(x, cfg, **kw)
+    elif "_transform" in caps:
+        yield from node._transform(iter((x,)), cfg, **kw)
+    else:
+        yield node._invoke(x, cfg, **kw)
+
+
+def _transform_component(
+    node: Component[Any, Any], chunks: Iterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> Iterator[Any]:
+    cfg = ctx.user_config() if ctx is not DEFAULT_CTX else {}
+    yield from node._transform(chunks, cfg, **kw)
+
+
+INVOKE[Component] = _invoke_component
+STREAM[Component] = _stream_component
+TRANSFORM[Component] = _transform_component
+
+
+# -- sequences ---------------------------------------------------------------------------------
+
+
+def _invoke_sequence(node: RunnableSequence[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
+    if ctx.tracer is None:
+        for step in node.steps:
+            x = INVOKE[type(step)](step, x, ctx, NO_KW)
+        return x
+    for i, step in enumerate(node.steps, 1):
+        x = traced_invoke(step, x, ctx.tagged(f"seq:step:{i}"), NO_KW)
+    return x
+
+
+def _pipeline(
+    node: RunnableSequence[Any, Any], x: Any, chunks: Iterator[Any] | None, ctx: Ctx
+) -> Iterator[Any]:
+    """Stream through the steps: a step runs as a plain ``invoke`` when the next one would
+    only buffer its output anyway, so only real streaming stages nest generators."""
+    steps = node.steps
+    last = len(steps) - 1
+    value = x
+    it = chunks
+    traced = ctx.tracer is not None
+    for i, step in enumerate(steps):
+        sctx = ctx.tagged(f"seq:step:{i + 1}") if traced else ctx
+        if i < last and not consumes_stream(steps[i + 1]):
+            if value is NOTHING:
+                assert it is not None
+                value = combine(it)
+                it = None
+            value = invoke(step, value, sctx)
+            continue
+        if type(step) is RunnablePassthrough and step.func is None and not traced:
+            if value is not NOTHING:
+                it, value = iter((value,)), NOTHING
+            continue
+        if value is not NOTHING:
+            it = stream(step, value, sctx)
+            value = NOTHING
+        else:
+            assert it is not None
+            it = transform(step, it, sctx)
+    if value is not NOTHING:
+        yield value
+        return
+    assert it is not None
+    yield from it
+
+
+STREAM[RunnableSequence] = lambda node, x, ctx, kw: _pipeline(node, x, None, ctx)
+TRANSFORM[RunnableSequence] = lambda node, chunks, ctx, kw: _pipeline(node, NOTHING, chunks, ctx)
+INVOKE[RunnableSequence] = _invoke_sequence
+
+
+# -- parallels ---------------------------------------------------------------------------------
+
+
+def run_in_threads(
+    calls: Sequence[Callable[[], Any]], max_workers: int | None, *, return_exceptions: bool = False
+) -> list[Any]:
+    """Run ``calls`` on a bounded thread pool, order kept; the first failure cancels the
+    calls not yet started, waits for the running ones, and is raised unchanged."""
+    n = len(calls)
+    if n == 1:
+        try:
+            return [calls[0]()]
+        except Exception as exc:
+            if return_exceptions:
+                return [exc]
+            raise
+    workers = min(n, max_workers or n)
+    results: list[Any] = [None] * n
+    with cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lcel") as pool:
+        futures = {
+            pool.submit(contextvars.copy_context().run, call): i for i, call in enumerate(calls)
+        }
+        if return_exceptions:
+            for fut, i in futures.items():
+                error = fut.exception()
+                results[i] = error if error is not None else fut.result()
+            return results
+        done, pending = cf.wait(futures, return_when=cf.FIRST_EXCEPTION)
+        for fut in done:
+            error = fut.exception()
+            if error is not None:
+                for other in pending:
+                    other.cancel()
+                raise error
+        for fut, i in futures.items():
+            results[i] = fut.result()
+    return results
+
+
+def _invoke_parallel(node: RunnableParallel[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
+    traced = ctx.tracer is not None
+    calls = [
+        functools.partial(invoke, step, x, ctx.tagged(f"map:key:{key}") if traced else ctx)
+        for key, step in node.branches
+    ]
+    outs = run_in_threads(calls, ctx.max_concurrency)
+    return {key: out for (key, _), out in zip(node.branches, outs, strict=True)}
+
+
+INVOKE[RunnableParallel] = _invoke_parallel
+STREAM[RunnableParallel] = lambda node, x, ctx, kw: iter((_invoke_parallel(node, x, ctx, kw),))
+
+
+# -- passthrough, assign, pick -------------------------------------------------------------------
+
+
+def _invoke_passthrough(node: RunnablePassthrough, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
+    if node.func is not None:
+        if node.afunc is None and asyncio.iscoroutinefunction(node.func):
+            run_coroutine(node.func(x), "RunnablePassthrough(func)")
+        else:
+            call_user(node.func, ctx, x)
+    return x
+
+
+def _transform_passthrough(
+    node: RunnablePassthrough, chunks: Iterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> Iterator[Any]:
+    if node.func is None:
+        yield from chunks
+        return
+    acc: Any = NOTHING
+    for chunk in chunks:
+        acc = add(acc, chunk)
+        yield chunk
+    _invoke_passthrough(node, None if acc is NOTHING else acc, ctx, kw)
+
+
+INVOKE[RunnablePassthrough] = _invoke_passthrough
+STREAM[RunnablePassthrough] = lambda node, x, ctx, kw: _transform_passthrough(
+    node, iter((x,)), ctx, kw
+)
+TRANSFORM[RunnablePassthrough] = _transform_passthrough
+
+
+def expect_mapping(node: Any, x: Any) -> None:
+    if not isinstance(x, dict):
+        raise InputValidationError(
+            f"{node.get_name()} expects a dict input, got {type(x).__name__}: {shorten(x, 80)}"
+        )
+
+
+def _invoke_assign(node: RunnableAssign[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
+    expect_mapping(node, x)
+    return {**x, **invoke(node.mapper, x, ctx)}
+
+
+def pick(node: RunnablePick[Any, Any], x: Any) -> Any:
+    expect_mapping(node, x)
+    if isinstance(node.keys, str):
+        return x.get(node.keys)
+    return {k: x[k] for k in node.keys if k in x}
+
+
+INVOKE[RunnableAssign] = _invoke_assign
+STREAM[RunnableAssign] = lambda node, x, ctx, kw: iter((_invoke_assign(node, x, ctx, kw),))
+INVOKE[RunnablePick] = lambda node, x, ctx, kw: pick(node, x)
+STREAM[RunnablePick] = lambda node, x, ctx, kw: iter((pick(node, x),))
+
+
+# -- branch ------------------------------------------------------------------------------------
+
+
+def choose_branch(node: RunnableBranch[Any, Any], x: Any, ctx: Ctx) -> tuple[Any, Ctx]:
+    traced = ctx.tracer is not None
+    for i, (cond, runnable) in enumerate(node.branches, 1):
+        if invoke(cond, x, ctx.tagged(f"condition:{i}") if traced else ctx):
+            return runnable, (ctx.tagged(f"branch:{i}") if traced else ctx)
+    return node.default, (ctx.tagged("branch:default") if traced else ctx)
+
+
+def _invoke_branch(node: RunnableBranch[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
+    runnable, rctx = choose_branch(node, x, ctx)
+    return invoke(runnable, x, rctx)
+
+
+def _stream_branch(
+    node: RunnableBranch[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Iterator[Any]:
+    runnable, rctx = choose_branch(node, x, ctx)
+    yield from stream(runnable, x, rctx)
+
+
+INVOKE[RunnableBranch] = _invoke_branch
+STREAM[RunnableBranch] = _stream_branch
+
+
+# -- binding -----------------------------------------------------------------------------------
+
+
+def _bind(
+    node: RunnableBinding[Any, Any], ctx: Ctx, kw: dict[str, Any]
+) -> tuple[Ctx, dict[str, Any]]:
+    bctx = ctx.with_config(node.config) if node.config else ctx
+    if node.kwargs:
+        kw = {**node.kwargs, **kw} if kw else node.kwargs
+    return bctx, kw
+
+
+def _invoke_binding(node: RunnableBinding[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
+    bctx, kw = _bind(node, ctx, kw)
+    return invoke(node.bound, x, bctx, kw)
+
+
+def _stream_binding(
+    node: RunnableBinding[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Iterator[Any]:
+    bctx, kw = _bind(node, ctx, kw)
+    return stream(node.bound, x, bctx, kw)
+
+
+def _transform_binding(
+    node: RunnableBinding[Any, Any], chunks: Iterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> Iterator[Any]:
+    bctx, kw = _bind(node, ctx, kw)
+    return transform(node.bound, chunks, bctx, kw)
+
+
+INVOKE[RunnableBinding] = _invoke_binding
+STREAM[RunnableBinding] = _stream_binding
+TRANSFORM[RunnableBinding] = _transform_binding
+
+
+# -- retry -------------------------------------------------------------------------------------
+
+
+def _sleep(node: RunnableRetry[Any, Any], attempt: int) -> None:
+    import time
+
+    delay = node.delay(attempt)
+    (node.sleep or time.sleep)(delay)
+
+
+def _invoke_retry(node: RunnableRetry[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
+    traced = ctx.tracer is not None
+    for attempt in range(1, node.max_attempts + 1):
+        actx = ctx.tagged(f"retry:attempt:{attempt}") if traced and attempt > 1 else ctx
+        try:
+            return invoke(node.bound, x, actx, kw)
+        except node.retry_exception_types:
+            if attempt == node.max_attempts:
+                raise
+            _sleep(node, attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def first_then_rest(it: Iterator[Any]) -> tuple[Any, Iterator[Any]]:
+    """Pull the first chunk (errors before it surface here), then the iterator of the rest."""
+    first = next(it, NOTHING)
+    return first, it
+
+
+def _stream_retry(
+    node: RunnableRetry[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Iterator[Any]:
+    for attempt in range(1, node.max_attempts + 1):
+        it = stream(node.bound, x, ctx, kw)
+        try:
+            first, rest = first_then_rest(it)
+        except node.retry_exception_types:
+            if attempt == node.max_attempts:
+                raise
+            _sleep(node, attempt)
+            continue
+        if first is not NOTHING:
+            yield first
+            yield from rest
+        return
+
+
+INVOKE[RunnableRetry] = _invoke_retry
+STREAM[RunnableRetry] = _stream_retry
+
+
+# -- fallbacks ---------------------------------------------------------------------------------
+
+
+def fallback_input(node: RunnableWithFallbacks[Any, Any], x: Any, exc: BaseException) -> Any:
+    if node.exception_key is None:
+        return x
+    expect_mapping(node, x)
+    return {**x, node.exception_key: exc}
+
+
+def _invoke_fallbacks(
+    node: RunnableWithFallbacks[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Any:
+    first_error: BaseException | None = None
+    current = x
+    for runnable in node.runnables:
+        try:
+            return invoke(runnable, current, ctx, kw)
+        except node.exceptions_to_handle as exc:
+            first_error = first_error or exc
+            current = fallback_input(node, x, exc)
+    assert first_error is not None
+    raise first_error
+
+
+def _stream_fallbacks(
+    node: RunnableWithFallbacks[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Iterator[Any]:
+    first_error: BaseException | None = None
+    current = x
+    for runnable in node.runnables:
+        it = stream(runnable, current, ctx, kw)
+        try:
+            first, rest = first_then_rest(it)
+        except node.exceptions_to_handle as exc:
+            first_error = first_error or exc
+            current = fallback_input(node, x, exc)
+            continue
+        if first is not NOTHING:
+            yield first
+            yield from rest
+        return
+    assert first_error is not None
+    raise first_error
+
+
+INVOKE[RunnableWithFallbacks] = _invoke_fallbacks
+STREAM[RunnableWithFallbacks] = _stream_fallbacks
+
+
+# -- each --------------------------------------------------------------------------------------
+
+
+def _invoke_each(node: RunnableEach[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
+    if isinstance(x, str | bytes | dict) or not hasattr(x, "__iter__"):
+        raise InputValidationError(
+            f"{node.get_name()} expects a list input, got {type(x).__name__}: {shorten(x, 80)}"
+        )
+    items = list(x)
+    if not items:
+        return []
+    traced = ctx.tracer is not None
+    calls = [
+        functools.partial(invoke, node.bound, item, ctx.tagged(f"map:{i}") if traced else ctx, kw)
+        for i, item in enumerate(items)
+    ]
+    return run_in_threads(calls, ctx.max_concurrency)
+
+
+INVOKE[RunnableEach] = _invoke_each
+STREAM[RunnableEach] = lambda node, x, ctx, kw: iter((_invoke_each(node, x, ctx, kw),))

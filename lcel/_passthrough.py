@@ -1,0 +1,109 @@
+"""``RunnablePassthrough`` (identity), ``RunnableAssign`` (add keys) and ``RunnablePick``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from lcel._parallel import RunnableParallel, keyed_typeddict
+from lcel._runnable import Runnable
+from lcel._types import InT_contra, OutT_co
+
+__all__ = ["RunnableAssign", "RunnablePassthrough", "RunnablePick"]
+
+
+@attrs.frozen(repr=False)
+class RunnablePassthrough(Runnable[Any, Any]):
+    """Identity: the input goes through unchanged (``func``, if given, sees it on the way).
+
+    Not generic on purpose: a bare ``RunnablePassthrough()`` must not fix a dict literal's
+    input type (see TYPING.md).
+
+    >>> RunnablePassthrough().invoke({"a": 1})
+    {'a': 1}
+    >>> RunnablePassthrough.assign(b=lambda d: d["a"] + 1).invoke({"a": 1})
+    {'a': 1, 'b': 2}
+    """
+
+    func: Callable[..., Any] | None = None
+    afunc: Callable[..., Any] | None = None
+
+    @classmethod
+    def assign(
+        cls,
+        **steps: Runnable[Any, Any] | Callable[[Any], Any] | Mapping[str, Any],
+    ) -> RunnableAssign[dict[str, Any], dict[str, Any]]:
+        """A runnable that adds ``steps``' outputs as keys of its dict input."""
+        return RunnableAssign.create(steps)
+
+    def __repr__(self) -> str:
+        return "RunnablePassthrough()"
+
+
+@attrs.frozen(repr=False)
+class RunnableAssign(Runnable[InT_contra, OutT_co]):
+    """``{**input, **mapper(input)}``: the mapper's branches run in parallel on the input."""
+
+    mapper: RunnableParallel[Any, Any]
+
+    @classmethod
+    def create(
+        cls, steps: Mapping[str, Runnable[Any, Any] | Callable[[Any], Any] | Mapping[str, Any]]
+    ) -> RunnableAssign[dict[str, Any], dict[str, Any]]:
+        """Build from a mapping of steps."""
+        if not steps:
+            raise ValueError("assign() needs at least one key=step")
+        return RunnableAssign(RunnableParallel(steps))
+
+    def get_name(self, suffix: str | None = None) -> str:
+        """``RunnableAssign<k1,k2>``."""
+        name = f"RunnableAssign<{','.join(k for k, _ in self.mapper.branches)}>"
+        return f"{name}{suffix}" if suffix else name
+
+    @property
+    def input_type(self) -> Any:  # Any: a type form
+        """A dict (the keys the input must have are not known without the plugin)."""
+        return dict[str, Any]
+
+    @property
+    def output_type(self) -> Any:  # Any: a type form
+        """The added keys, typed by their steps (other input keys pass through)."""
+        return keyed_typeddict(
+            self.get_name("Output"), {k: s.output_type for k, s in self.mapper.branches}
+        )
+
+    def __repr__(self) -> str:
+        return f"RunnableAssign(mapper={self.mapper!r})"
+
+
+@attrs.frozen(repr=False)
+class RunnablePick(Runnable[InT_contra, OutT_co]):
+    """Keep one key of a dict (its value) or several keys (a smaller dict)."""
+
+    keys: str | tuple[str, ...]
+
+    @classmethod
+    def create(cls, keys: str | Sequence[str]) -> RunnablePick[dict[str, Any], Any]:
+        """Build from a key or a list of keys."""
+        if isinstance(keys, str):
+            return RunnablePick(keys)
+        keys = tuple(keys)
+        if not keys or not all(isinstance(k, str) for k in keys):
+            raise TypeError(f"pick() takes a key or a non-empty list of string keys, got {keys!r}")
+        return RunnablePick(keys)
+
+    def get_name(self, suffix: str | None = None) -> str:
+        """``RunnablePick<k1,k2>``."""
+        keys = self.keys if isinstance(self.keys, str) else ",".join(self.keys)
+        name = f"RunnablePick<{keys}>"
+        return f"{name}{suffix}" if suffix else name
+
+    @property
+    def input_type(self) -> Any:  # Any: a type form
+        """A dict."""
+        return dict[str, Any]
+
+    def __repr__(self) -> str:
+        return f"RunnablePick({self.keys!r})"

@@ -1,0 +1,476 @@
+"""``Runnable[In, Out]``: the immutable value every lcel building block is.
+
+A runnable *holds data* (its steps, its function, its options). Every method that runs it
+delegates to :mod:`lcel._interpreter`, the one place that executes a tree, and every method
+that builds something returns a new value. Operators are typed so that mypy accepts
+``a | b`` only when ``a``'s output fits ``b``'s input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
+from typing import TYPE_CHECKING, Any, Generic, Literal, overload
+
+import attrs
+from returns.result import Result
+from typing_extensions import Unpack
+
+from lcel._config import RunnableConfig
+from lcel._types import InT_contra, OtherOutT, OutT_co, T
+
+if TYPE_CHECKING:
+    from lcel import _interpreter as _engine
+    from lcel._passthrough import RunnablePassthrough
+    from lcel._wrappers import RunnableBinding, RunnableRetry, RunnableWithFallbacks
+
+__all__ = ["Runnable", "coerce_to_runnable"]
+
+
+@attrs.frozen
+class Runnable(Generic[InT_contra, OutT_co]):
+    """A unit of work from ``In`` to ``Out``, composable with ``|``.
+
+    Subclasses are frozen ``attrs`` values. Components (models, prompts, parsers…) derive
+    from :class:`lcel.Component` and implement only what is natural for them; everything
+    else (batch, async, streaming fallbacks, tracing) comes from the interpreter.
+    """
+
+    # -- identity ---------------------------------------------------------------------------
+
+    def get_name(self, suffix: str | None = None) -> str:
+        """The run name: the class name unless the subclass says otherwise."""
+        name = type(self).__name__
+        return f"{name}{suffix}" if suffix else name
+
+    @property
+    def name(self) -> str:
+        """Same as :meth:`get_name`: the name runs of this runnable carry."""
+        return self.get_name()
+
+    # -- types and schemas ------------------------------------------------------------------
+
+    @property
+    def input_type(self) -> Any:  # Any: a type form (class, union, TypedDict…), not a value
+        """The Python type this runnable accepts, read from its generic parameters."""
+        from lcel._introspect import generic_args
+
+        return generic_args(type(self))[0]
+
+    @property
+    def output_type(self) -> Any:  # Any: a type form (class, union, TypedDict…), not a value
+        """The Python type this runnable produces, read from its generic parameters."""
+        from lcel._introspect import generic_args
+
+        return generic_args(type(self))[1]
+
+    def _schema_input_owner(self) -> Runnable[Any, Any]:
+        """The runnable whose name titles this one's input schema (a sequence: its first)."""
+        return self
+
+    def _schema_output_owner(self) -> Runnable[Any, Any]:
+        """The runnable whose name titles this one's output schema (a sequence: its last)."""
+        return self
+
+    # -- running ----------------------------------------------------------------------------
+
+    def invoke(self, input: InT_contra, config: RunnableConfig | None = None) -> OutT_co:
+        """Run once on ``input`` and return the output."""
+        return _engine.invoke(self, input, config)
+
+    async def ainvoke(
+        self,
+        input: InT_contra,
+        config: RunnableConfig | None = None,
+    ) -> OutT_co:
+        """Run once on ``input`` in the running event loop."""
+        return await _engine.ainvoke(self, input, config)
+
+    @overload
+    def batch(
+        self,
+        inputs: Sequence[InT_contra],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+        *,
+        return_exceptions: Literal[False] = False,
+    ) -> list[OutT_co]: ...
+
+    @overload
+    def batch(
+        self,
+        inputs: Sequence[InT_contra],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+        *,
+        return_exceptions: bool,
+    ) -> list[OutT_co | Exception]: ...
+
+    def batch(
+        self,
+        inputs: Sequence[InT_contra],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+        *,
+        return_exceptions: bool = False,
+    ) -> list[OutT_co] | list[OutT_co | Exception]:
+        """Run on every input, at most ``config["max_concurrency"]`` at once; order kept."""
+        return _engine.batch(self, inputs, config, return_exceptions=return_exceptions)
+
+    @overload
+    async def abatch(
+        self,
+        inputs: Sequence[InT_contra],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+        *,
+        return_exceptions: Literal[False] = False,
+    ) -> list[OutT_co]: ...
+
+    @overload
+    async def abatch(
+        self,
+        inputs: Sequence[InT_contra],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+        *,
+        return_exceptions: bool,
+    ) -> list[OutT_co | Exception]: ...
+
+    async def abatch(
+        self,
+        inputs: Sequence[InT_contra],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+        *,
+        return_exceptions: bool = False,
+    ) -> list[OutT_co] | list[OutT_co | Exception]:
+        """Async :meth:`batch`: tasks bounded by a semaphore of ``max_concurrency``."""
+        return await _engine.abatch(self, inputs, config, return_exceptions=return_exceptions)
+
+    @overload
+    def batch_as_completed(
+        self,
+        inputs: Sequence[InT_contra],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+        *,
+        return_exceptions: Literal[False] = False,
+    ) -> Iterator[tuple[int, OutT_co]]: ...
+
+    @overload
+    def batch_as_completed(
+        self,
+        inputs: Sequence[InT_contra],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+        *,
+        return_exceptions: bool,
+    ) -> Iterator[tuple[int, OutT_co | Exception]]: ...
+
+    def batch_as_completed(
+        self,
+        inputs: Sequence[InT_contra],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+        *,
+        return_exceptions: bool = False,
+    ) -> Iterator[tuple[int, OutT_co]] | Iterator[tuple[int, OutT_co | Exception]]:
+        """Yield ``(index, output)`` pairs as each run finishes."""
+        return _engine.batch_as_completed(self, inputs, config, return_exceptions=return_exceptions)
+
+    @overload
+    def abatch_as_completed(
+        self,
+        inputs: Sequence[InT_contra],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+        *,
+        return_exceptions: Literal[False] = False,
+    ) -> AsyncIterator[tuple[int, OutT_co]]: ...
+
+    @overload
+    def abatch_as_completed(
+        self,
+        inputs: Sequence[InT_contra],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+        *,
+        return_exceptions: bool,
+    ) -> AsyncIterator[tuple[int, OutT_co | Exception]]: ...
+
+    def abatch_as_completed(
+        self,
+        inputs: Sequence[InT_contra],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+        *,
+        return_exceptions: bool = False,
+    ) -> AsyncIterator[tuple[int, OutT_co]] | AsyncIterator[tuple[int, OutT_co | Exception]]:
+        """Async :meth:`batch_as_completed`."""
+        return _engine.abatch_as_completed(
+            self, inputs, config, return_exceptions=return_exceptions
+        )
+
+    def try_invoke(
+        self,
+        input: InT_contra,
+        config: RunnableConfig | None = None,
+    ) -> Result[OutT_co, Exception]:
+        """:meth:`invoke`, returning ``Success(output)`` or ``Failure(exception)``."""
+        return _engine.try_invoke(self, input, config)
+
+    async def atry_invoke(
+        self,
+        input: InT_contra,
+        config: RunnableConfig | None = None,
+    ) -> Result[OutT_co, Exception]:
+        """Async :meth:`try_invoke`."""
+        return await _engine.atry_invoke(self, input, config)
+
+    def try_batch(
+        self,
+        inputs: Sequence[InT_contra],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+    ) -> list[Result[OutT_co, Exception]]:
+        """:meth:`batch`, with one ``Result`` per input instead of raising."""
+        return _engine.try_batch(self, inputs, config)
+
+    async def atry_batch(
+        self,
+        inputs: Sequence[InT_contra],
+        config: RunnableConfig | Sequence[RunnableConfig] | None = None,
+    ) -> list[Result[OutT_co, Exception]]:
+        """Async :meth:`try_batch`."""
+        return await _engine.atry_batch(self, inputs, config)
+
+    def stream(
+        self,
+        input: InT_contra,
+        config: RunnableConfig | None = None,
+    ) -> Iterator[OutT_co]:
+        """Yield output chunks as they are produced (one chunk if nothing streams)."""
+        return _engine.stream(self, input, config)
+
+    def astream(
+        self,
+        input: InT_contra,
+        config: RunnableConfig | None = None,
+    ) -> AsyncIterator[OutT_co]:
+        """Async :meth:`stream`."""
+        return _engine.astream(self, input, config)
+
+    def transform(
+        self,
+        input: Iterator[InT_contra],
+        config: RunnableConfig | None = None,
+    ) -> Iterator[OutT_co]:
+        """Stream in, stream out: input chunks are combined only where a step needs all."""
+        return _engine.transform(self, input, config)
+
+    def atransform(
+        self,
+        input: AsyncIterator[InT_contra],
+        config: RunnableConfig | None = None,
+    ) -> AsyncIterator[OutT_co]:
+        """Async :meth:`transform`."""
+        return _engine.atransform(self, input, config)
+
+    # -- composition ------------------------------------------------------------------------
+
+    @overload
+    def __or__(self, other: RunnablePassthrough) -> Runnable[InT_contra, OutT_co]: ...
+
+    @overload
+    def __or__(self, other: Runnable[OutT_co, OtherOutT]) -> Runnable[InT_contra, OtherOutT]: ...
+
+    @overload
+    def __or__(
+        self, other: Callable[[OutT_co], Awaitable[OtherOutT]]
+    ) -> Runnable[InT_contra, OtherOutT]: ...
+
+    @overload
+    def __or__(self, other: Callable[[OutT_co], OtherOutT]) -> Runnable[InT_contra, OtherOutT]: ...
+
+    @overload
+    def __or__(
+        self,
+        other: Mapping[str, Runnable[OutT_co, Any] | Callable[[OutT_co], Any]],
+    ) -> Runnable[InT_contra, dict[str, Any]]: ...
+
+    def __or__(self, other: Any) -> Runnable[Any, Any]:
+        """``self | other``: a flat :class:`RunnableSequence`."""
+        from lcel._sequence import RunnableSequence
+
+        return RunnableSequence.of(self, coerce_to_runnable(other))
+
+    @overload
+    def __ror__(self, other: Callable[[T], Awaitable[InT_contra]]) -> Runnable[T, OutT_co]: ...
+
+    @overload
+    def __ror__(self, other: Callable[[T], InT_contra]) -> Runnable[T, OutT_co]: ...
+
+    @overload
+    def __ror__(
+        self, other: Mapping[str, Runnable[Any, Any] | Callable[[Any], Any]]
+    ) -> Runnable[Any, OutT_co]: ...
+
+    def __ror__(self, other: Any) -> Runnable[Any, Any]:
+        """``other | self`` where ``other`` is a callable or a dict of steps."""
+        from lcel._sequence import RunnableSequence
+
+        return RunnableSequence.of(coerce_to_runnable(other), self)
+
+    @overload
+    def pipe(self, other: Runnable[OutT_co, OtherOutT], /) -> Runnable[InT_contra, OtherOutT]: ...
+
+    @overload
+    def pipe(
+        self, other: Callable[[OutT_co], Awaitable[OtherOutT]], /
+    ) -> Runnable[InT_contra, OtherOutT]: ...
+
+    @overload
+    def pipe(self, other: Callable[[OutT_co], OtherOutT], /) -> Runnable[InT_contra, OtherOutT]: ...
+
+    @overload
+    def pipe(
+        self,
+        other: Mapping[str, Runnable[OutT_co, Any] | Callable[[OutT_co], Any]],
+        /,
+    ) -> Runnable[InT_contra, dict[str, Any]]: ...
+
+    @overload
+    def pipe(
+        self, b: Runnable[OutT_co, T], c: Runnable[T, OtherOutT], /
+    ) -> Runnable[InT_contra, OtherOutT]: ...
+
+    @overload
+    def pipe(
+        self, b: Runnable[OutT_co, Any], c: Runnable[Any, Any], /, *others: Any
+    ) -> Runnable[InT_contra, Any]: ...
+
+    def pipe(self, *others: Any) -> Runnable[Any, Any]:
+        """``self | others[0] | others[1] | …`` as one flat sequence."""
+        from lcel._sequence import RunnableSequence
+
+        if not others:
+            raise TypeError("pipe() needs at least one runnable, callable or dict of steps")
+        return RunnableSequence.of(self, *(coerce_to_runnable(o) for o in others))
+
+    # -- wrappers ---------------------------------------------------------------------------
+
+    def with_config(
+        self,
+        config: RunnableConfig | None = None,
+        **kwargs: Unpack[RunnableConfig],
+    ) -> RunnableBinding[InT_contra, OutT_co]:
+        """The same runnable, run with ``config`` merged into the caller's."""
+        from lcel._config import ensure_config
+        from lcel._wrappers import RunnableBinding
+
+        merged = ensure_config({**(config or {}), **kwargs})
+        return RunnableBinding.wrap(self, config=merged)
+
+    def with_types(
+        self,
+        *,
+        input_type: Any = None,  # Any: a type form
+        output_type: Any = None,  # Any: a type form
+    ) -> RunnableBinding[InT_contra, OutT_co]:
+        """The same runnable, reporting other input/output types (for schemas)."""
+        from lcel._wrappers import RunnableBinding
+
+        return RunnableBinding.wrap(self, input_type=input_type, output_type=output_type)
+
+    def bind(self, **kwargs: Any) -> RunnableBinding[InT_contra, OutT_co]:
+        """The same runnable, with ``kwargs`` passed to its call (a model's ``stop``…)."""
+        from lcel._wrappers import RunnableBinding
+
+        return RunnableBinding.wrap(self, kwargs=kwargs)
+
+    def with_retry(
+        self,
+        *,
+        retry_if_exception_type: tuple[type[BaseException], ...] = (Exception,),
+        wait_exponential_jitter: bool = True,
+        stop_after_attempt: int = 3,
+        exponential_jitter_params: Mapping[str, float] | None = None,
+        sleep: Callable[[float], None] | None = None,
+        asleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> RunnableRetry[InT_contra, OutT_co]:
+        """Retry on the listed exceptions, up to ``stop_after_attempt`` attempts in all.
+
+        ``exponential_jitter_params`` takes ``initial``, ``max``, ``exp_base`` and ``jitter``
+        (seconds). ``sleep`` / ``asleep`` replace ``time.sleep`` / ``asyncio.sleep``, so tests
+        need not wait.
+        """
+        from lcel._wrappers import RunnableRetry
+
+        return RunnableRetry.create(
+            self,
+            retry_if_exception_type=retry_if_exception_type,
+            wait_exponential_jitter=wait_exponential_jitter,
+            stop_after_attempt=stop_after_attempt,
+            exponential_jitter_params=exponential_jitter_params,
+            sleep=sleep,
+            asleep=asleep,
+        )
+
+    def with_fallbacks(
+        self,
+        fallbacks: Sequence[Runnable[InT_contra, OutT_co]],
+        *,
+        exceptions_to_handle: tuple[type[BaseException], ...] = (Exception,),
+        exception_key: str | None = None,
+    ) -> RunnableWithFallbacks[InT_contra, OutT_co]:
+        """Try ``fallbacks`` in order when this runnable raises one of ``exceptions_to_handle``.
+
+        With ``exception_key``, the input must be a dict and each fallback receives it plus
+        that key holding the exception.
+        """
+        from lcel._wrappers import RunnableWithFallbacks
+
+        return RunnableWithFallbacks.create(
+            self, fallbacks, exceptions_to_handle=exceptions_to_handle, exception_key=exception_key
+        )
+
+    def map(self) -> Runnable[Sequence[InT_contra], list[OutT_co]]:
+        """A runnable over lists: runs this one on every element (as a batch)."""
+        from lcel._wrappers import RunnableEach
+
+        return RunnableEach(self)
+
+    @overload
+    def pick(self, keys: str) -> Runnable[InT_contra, Any]: ...
+
+    @overload
+    def pick(self, keys: Sequence[str]) -> Runnable[InT_contra, dict[str, Any]]: ...
+
+    def pick(self, keys: str | Sequence[str]) -> Runnable[InT_contra, Any]:
+        """Keep one key (its value) or several keys (a smaller dict) of a dict output."""
+        from lcel._passthrough import RunnablePick
+        from lcel._sequence import RunnableSequence
+
+        return RunnableSequence.of(self, RunnablePick.create(keys))
+
+    def assign(
+        self,
+        **steps: Runnable[Any, Any] | Callable[[Any], Any] | Mapping[str, Any],
+    ) -> Runnable[InT_contra, dict[str, Any]]:
+        """Add keys to a dict output, each computed from that output by a step."""
+        from lcel._passthrough import RunnableAssign
+        from lcel._sequence import RunnableSequence
+
+        return RunnableSequence.of(self, RunnableAssign.create(steps))
+
+
+def coerce_to_runnable(thing: Any) -> Runnable[Any, Any]:  # Any: coercion accepts any RunnableLike
+    """Turn a runnable, a callable or a dict of steps into a runnable; reject anything else."""
+    if isinstance(thing, Runnable):
+        return thing
+    if isinstance(thing, Mapping):
+        from lcel._parallel import RunnableParallel
+
+        return RunnableParallel(dict(thing))
+    if callable(thing):
+        from lcel._lambda import RunnableLambda
+
+        return RunnableLambda(thing)
+    raise TypeError(
+        f"cannot compose {type(thing).__name__} {thing!r}: expected a Runnable, "
+        "a callable, or a dict of those"
+    )

@@ -1,0 +1,20 @@
+"""Passthrough is the identity in a pipe; parallel and assign give dicts (layer 1)."""
+
+from typing import Any, reveal_type
+
+from lcel import RunnableLambda, RunnableParallel, RunnablePassthrough
+
+
+def inc(x: int) -> int:
+    return x + 1
+
+
+r = RunnableLambda(inc)
+reveal_type(r | RunnablePassthrough())  # R: lcel._runnable.Runnable[int, int]
+par = RunnableParallel(a=r, b=RunnablePassthrough())
+out = par.invoke(1)
+as_dict: dict[str, Any] = out
+assigned = RunnablePassthrough.assign(c=lambda d: 1)
+reveal_type(assigned.invoke({"a": 1}))  # R: dict[str, Any]
+picked = par.pick("a")
+reveal_type(picked)  # R: lcel._runnable.Runnable[Any, Any]
