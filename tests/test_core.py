@@ -45,7 +45,7 @@ async def collect(ait: AsyncIterator[Any]) -> list[Any]:
     return [c async for c in ait]
 
 
-# -- lambdas -------------------------------------------------------------------------------------
+# -- lambdas ---
 
 
 def test_lambda_every_mode() -> None:
@@ -161,7 +161,7 @@ def test_chain_decorator() -> None:
     assert shout.get_name() == "shout"
 
 
-# -- sequences -------------------------------------------------------------------------------------
+# -- sequences ---
 
 
 def test_sequence_flattens_and_is_equal_by_value() -> None:
@@ -262,7 +262,7 @@ def test_closing_an_async_stream_stops_the_source() -> None:
     assert produced == [0]
 
 
-# -- parallel ---------------------------------------------------------------------------------------
+# -- parallel ---
 
 
 def test_parallel_every_mode_and_name() -> None:
@@ -361,7 +361,7 @@ def test_sync_parallel_error_propagates_unchanged() -> None:
         RunnableParallel(a=inc, b=bad).invoke(1)
 
 
-# -- passthrough, assign, pick --------------------------------------------------------------------------
+# -- passthrough, assign, pick ---
 
 
 def test_passthrough_assign_pick() -> None:
@@ -385,7 +385,7 @@ def test_passthrough_func_sees_the_input() -> None:
     assert seen == [1, 2]
 
 
-# -- branch ---------------------------------------------------------------------------------------------
+# -- branch ---
 
 
 def test_branch_every_mode() -> None:
@@ -401,7 +401,7 @@ def test_branch_every_mode() -> None:
         RunnableBranch(RunnableLambda(inc))  # type: ignore[call-overload]
 
 
-# -- wrappers -----------------------------------------------------------------------------------------------
+# -- wrappers ---
 
 
 def test_bind_passes_keywords() -> None:
@@ -435,9 +435,7 @@ def test_retry_retries_then_raises() -> None:
     assert len(calls) == 3
     assert len(sleeps) == 2
     calls.clear()
-    r2 = RunnableLambda(flaky).with_retry(
-        stop_after_attempt=2, wait_exponential_jitter=False
-    )
+    r2 = RunnableLambda(flaky).with_retry(stop_after_attempt=2, wait_exponential_jitter=False)
     with pytest.raises(ConnectionError):
         r2.invoke(1)
     assert len(calls) == 2
@@ -527,7 +525,7 @@ def test_with_types_overrides() -> None:
     assert r.output_type is int
 
 
-# -- recursion ----------------------------------------------------------------------------------------------
+# -- recursion ---
 
 
 def test_lambda_returning_runnable_runs_it() -> None:
@@ -556,7 +554,7 @@ def test_recursion_limit() -> None:
     assert arun(_hops(3).ainvoke(2)) == "done 2"
 
 
-# -- batch ---------------------------------------------------------------------------------------------------
+# -- batch ---
 
 
 def test_batch_respects_max_concurrency_and_order() -> None:
