@@ -9,6 +9,7 @@ that builds something returns a new value. Operators are typed so that mypy acce
 from __future__ import annotations
 
 from collections.abc import (
+    AsyncGenerator,
     AsyncIterator,
     Awaitable,
     Callable,
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from lcel import _interpreter as _engine
     from lcel._passthrough import RunnablePassthrough
     from lcel._wrappers import RunnableBinding, RunnableRetry, RunnableWithFallbacks
+    from lcel.tracing import RunLog, RunLogPatch, StreamEvent
 
 __all__ = ["Runnable", "coerce_to_runnable"]
 
@@ -69,6 +71,40 @@ class Runnable(Generic[InT_contra, OutT_co]):
         from lcel._introspect import generic_args
 
         return generic_args(type(self))[1]
+
+    @property
+    def input_schema(self) -> dict[str, Any]:
+        """JSON Schema (draft 2020-12) of the input, titled ``"<Name>Input"``."""
+        from lcel._jsonschema import runnable_input_schema
+
+        return runnable_input_schema(self)
+
+    @property
+    def output_schema(self) -> dict[str, Any]:
+        """JSON Schema (draft 2020-12) of the output, titled ``"<Name>Output"``."""
+        from lcel._jsonschema import runnable_output_schema
+
+        return runnable_output_schema(self)
+
+    def get_input_schema(self, config: RunnableConfig | None = None) -> dict[str, Any]:
+        """Same as :attr:`input_schema` (LangChain's method form)."""
+        return self.input_schema
+
+    def get_output_schema(self, config: RunnableConfig | None = None) -> dict[str, Any]:
+        """Same as :attr:`output_schema` (LangChain's method form)."""
+        return self.output_schema
+
+    def get_graph(self, config: RunnableConfig | None = None) -> Any:  # Any: lcel._graph.Graph
+        """Nodes and edges of this runnable, between an input and an output node."""
+        from lcel._graph import graph_of
+
+        return graph_of(self)
+
+    def with_validation(self, *, validate_output: bool = False) -> Runnable[InT_contra, OutT_co]:
+        """This runnable, with its input checked against :attr:`input_schema` first."""
+        from lcel._validation import with_validation
+
+        return with_validation(self, validate_output=validate_output)
 
     def _schema_input_owner(self) -> Runnable[Any, Any]:
         """The runnable whose name titles this one's input schema (a sequence: its first)."""
@@ -269,6 +305,115 @@ class Runnable(Generic[InT_contra, OutT_co]):
     ) -> AsyncIterator[OutT_co]:
         """Async :meth:`transform`."""
         return _engine.atransform(self, input, config)
+
+    def astream_events(
+        self,
+        input: InT_contra,
+        config: RunnableConfig | None = None,
+        *,
+        version: Literal["v1", "v2"] = "v2",
+        include_names: Sequence[str] | None = None,
+        include_types: Sequence[str] | None = None,
+        include_tags: Sequence[str] | None = None,
+        exclude_names: Sequence[str] | None = None,
+        exclude_types: Sequence[str] | None = None,
+        exclude_tags: Sequence[str] | None = None,
+    ) -> AsyncGenerator[StreamEvent, None]:
+        """Yield an event dict for each start, chunk and end of every run (see lcel.tracing)."""
+        from lcel.tracing import astream_events
+
+        return astream_events(
+            self,
+            input,
+            config,
+            version=version,
+            include_names=include_names,
+            include_types=include_types,
+            include_tags=include_tags,
+            exclude_names=exclude_names,
+            exclude_types=exclude_types,
+            exclude_tags=exclude_tags,
+        )
+
+    @overload
+    def astream_log(
+        self,
+        input: InT_contra,
+        config: RunnableConfig | None = None,
+        *,
+        diff: Literal[True] = True,
+        with_streamed_output_list: bool = True,
+        include_names: Sequence[str] | None = None,
+        include_types: Sequence[str] | None = None,
+        include_tags: Sequence[str] | None = None,
+        exclude_names: Sequence[str] | None = None,
+        exclude_types: Sequence[str] | None = None,
+        exclude_tags: Sequence[str] | None = None,
+    ) -> AsyncGenerator[RunLogPatch, None]: ...
+
+    @overload
+    def astream_log(
+        self,
+        input: InT_contra,
+        config: RunnableConfig | None = None,
+        *,
+        diff: Literal[False],
+        with_streamed_output_list: bool = True,
+        include_names: Sequence[str] | None = None,
+        include_types: Sequence[str] | None = None,
+        include_tags: Sequence[str] | None = None,
+        exclude_names: Sequence[str] | None = None,
+        exclude_types: Sequence[str] | None = None,
+        exclude_tags: Sequence[str] | None = None,
+    ) -> AsyncGenerator[RunLog, None]: ...
+
+    @overload
+    def astream_log(
+        self,
+        input: InT_contra,
+        config: RunnableConfig | None = None,
+        *,
+        diff: bool = True,
+        with_streamed_output_list: bool = True,
+        include_names: Sequence[str] | None = None,
+        include_types: Sequence[str] | None = None,
+        include_tags: Sequence[str] | None = None,
+        exclude_names: Sequence[str] | None = None,
+        exclude_types: Sequence[str] | None = None,
+        exclude_tags: Sequence[str] | None = None,
+    ) -> AsyncGenerator[RunLogPatch, None]: ...
+
+    def astream_log(
+        self,
+        input: InT_contra,
+        config: RunnableConfig | None = None,
+        *,
+        diff: bool = True,
+        with_streamed_output_list: bool = True,
+        include_names: Sequence[str] | None = None,
+        include_types: Sequence[str] | None = None,
+        include_tags: Sequence[str] | None = None,
+        exclude_names: Sequence[str] | None = None,
+        exclude_types: Sequence[str] | None = None,
+        exclude_tags: Sequence[str] | None = None,
+    ) -> AsyncGenerator[RunLogPatch, None] | AsyncGenerator[RunLog, None]:
+        """Yield JSON Patches (``RunLogPatch``) building the run state; ``diff=False`` yields
+        the accumulated ``RunLog`` states (see lcel.tracing)."""
+        from lcel.tracing import run_log_stream
+
+        return run_log_stream(
+            self,
+            input,
+            config,
+            diff=diff,
+            with_streamed_output_list=with_streamed_output_list,
+            include_names=include_names,
+            include_types=include_types,
+            include_tags=include_tags,
+            exclude_names=exclude_names,
+            exclude_types=exclude_types,
+            exclude_tags=exclude_tags,
+        )
 
     # -- composition ------------------------------------------------------------------------
 

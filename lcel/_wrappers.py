@@ -41,6 +41,9 @@ class RunnableBinding(Runnable[InT_contra, OutT_co]):
         """Bind onto ``runnable``, merging into it when it already is a binding."""
         from lcel._config import merge_configs
 
+        if kwargs:
+            _check_takes_kwargs(runnable, kwargs)
+
         if isinstance(runnable, RunnableBinding):
             base_cfg = runnable.config
             merged_cfg: dict[str, Any] = (
@@ -103,6 +106,27 @@ class RunnableBinding(Runnable[InT_contra, OutT_co]):
         if self.custom_input_type is not None or self.custom_output_type is not None:
             parts.append(f"types=({self.custom_input_type!r}, {self.custom_output_type!r})")
         return "RunnableBinding(" + ", ".join(parts) + ")"
+
+
+def _check_takes_kwargs(runnable: Runnable[Any, Any], kwargs: Mapping[str, Any]) -> None:
+    """``bind`` keywords reach a component's or a function's call; a composite has no call
+    to pass them to, so binding them there is a mistake we report instead of ignoring."""
+    from lcel._lambda import RunnableGenerator, RunnableLambda
+    from lcel._leaf import Component
+
+    target: Runnable[Any, Any] = runnable
+    while isinstance(target, RunnableBinding | RunnableRetry):
+        target = target.bound
+    if isinstance(target, RunnableWithFallbacks):
+        for r in target.runnables:
+            _check_takes_kwargs(r, kwargs)
+        return
+    if not isinstance(target, Component | RunnableLambda | RunnableGenerator):
+        raise TypeError(
+            f"bind({', '.join(f'{k}=...' for k in kwargs)}) on {target.get_name()}: bound "
+            "keywords reach a component's or a function's call, and a "
+            f"{type(target).__name__} has none; bind them on the step that takes them"
+        )
 
 
 @attrs.frozen(repr=False)

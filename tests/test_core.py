@@ -271,13 +271,34 @@ def test_parallel_every_mode_and_name() -> None:
     assert p.invoke(3) == {"a": 4, "b": 6}
     assert arun(p.ainvoke(3)) == {"a": 4, "b": 6}
     assert p.batch([1, 2]) == [{"a": 2, "b": 2}, {"a": 3, "b": 4}]
-    assert list(p.stream(3)) == [{"a": 4, "b": 6}]
-    chunks = arun(collect(p.astream(3)))
-    merged: dict[str, Any] = {}
-    for c in chunks:
-        merged.update(c)
-    assert merged == {"a": 4, "b": 6}
+    for chunks in (list(p.stream(3)), arun(collect(p.astream(3)))):
+        # one chunk per branch, in arrival order; together they make the invoke output
+        assert sorted(chunks, key=lambda c: next(iter(c))) == [{"a": 4}, {"b": 6}]
     assert RunnableParallel({"x": inc}).invoke(1) == {"x": 2}
+
+
+def test_parallel_streams_each_branch_as_it_goes() -> None:
+    def words(x: str) -> Iterator[str]:
+        yield from x.split()
+
+    p = RunnableParallel(w=words, n=lambda x: len(x))
+    chunks = list(p.stream("a b c"))
+    assert [c for c in chunks if "w" in c] == [{"w": "a"}, {"w": "b"}, {"w": "c"}]
+    assert {"n": 5} in chunks
+    produced: list[int] = []
+
+    def endless(x: int) -> Iterator[int]:
+        for i in range(10_000):
+            produced.append(i)
+            time.sleep(0.001)
+            yield i
+
+    it = RunnableParallel(e=endless).stream(0)
+    assert next(it) == {"e": 0}
+    it.close()
+    count = len(produced)
+    time.sleep(0.05)
+    assert len(produced) == count < 100  # the branch stopped with the stream
 
 
 def test_parallel_runs_branches_concurrently() -> None:
@@ -413,6 +434,9 @@ def test_bind_passes_keywords() -> None:
     assert r.bind(step=10).invoke(1) == 11
     assert arun(r.bind(step=5).ainvoke(1)) == 6
     assert r.bind(step=2).bind(step=3).invoke(0) == 3
+    assert r.with_retry().bind(step=4).invoke(0) == 4
+    with pytest.raises(TypeError, match=r"bind\(step=\.\.\.\) on RunnableSequence"):
+        (r | r).bind(step=2)
 
 
 def test_with_config_tags_and_bad_config() -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from lcel._branch import RunnableBranch
 from lcel._interpreter import _sync as S
-from lcel._interpreter._combine import NOTHING, add
+from lcel._interpreter._combine import NOTHING, add, combine, last, stream_add
 from lcel._interpreter._ctx import CURRENT, DEFAULT_CTX, Ctx
 from lcel._interpreter._dispatch import Table, capabilities
 from lcel._interpreter._trace import new_run
@@ -141,7 +141,7 @@ async def traced_ainvoke(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any
                 async for chunk in it:
                     tracer.on_stream(run, chunk)
                     out = add(out, chunk)
-            out = node._finalize(out) if hasattr(node, "_finalize") else out
+            out = node._finalize(None if out is NOTHING else out)
         else:
             out = await AINVOKE[type(node)](node, x, child, kw)
     except BaseException as exc:
@@ -190,22 +190,22 @@ async def _traced_body(
 ) -> AsyncIterator[Any]:
     tracer = ctx.tracer
     assert tracer is not None
-    out: Any = NOTHING
+    on_stream = tracer.on_stream
+    cumulative = stream_add(run.node) is last
+    chunks: list[Any] = []  # added up once at the end, not one intermediate sum per chunk
     try:
         async with closing_aiter(inner) as it:
             async for chunk in it:
-                tracer.on_stream(run, chunk)
-                out = add(out, chunk)
+                on_stream(run, chunk)
+                chunks.append(chunk)
                 yield chunk
     except BaseException as exc:
         run.error = exc
         tracer.on_error(run)
         raise
     if seen is not None:
-        from lcel._interpreter._combine import combine
-
         run.input = combine(seen)
-    run.output = None if out is NOTHING else out
+    run.output = (chunks[-1] if chunks else None) if cumulative else combine(chunks)
     tracer.on_end(run)
 
 
@@ -351,9 +351,9 @@ async def _ainvoke_component(
     node: Component[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
 ) -> Any:
     if "_ainvoke" in capabilities(type(node)):
-        return await node._ainvoke(x, _cfg(ctx), **kw)
+        return await _call_async_user(node._ainvoke, ctx, x, _cfg(ctx), **kw)
     if not node.blocking:
-        return node._invoke(x, _cfg(ctx), **kw)
+        return S.call_user(node._invoke, ctx, x, _cfg(ctx), **kw)
     return await to_thread(ctx, node._invoke, x, _cfg(ctx), **kw)
 
 
@@ -479,24 +479,27 @@ async def gather_bounded(
             if return_exceptions:
                 return [exc]
             raise
-    sem = asyncio.Semaphore(limit) if limit else None
+    results: list[Any] = [None] * n
+    indexes = iter(range(n))
 
-    async def run(factory: Callable[[], Awaitable[Any]]) -> Any:
-        if sem is None:
-            return await factory()
-        async with sem:
-            return await factory()
+    async def worker() -> None:
+        # Workers pull the next index until none is left: at most ``limit`` run at once,
+        # and there are only ``limit`` tasks however long the batch.
+        for i in indexes:
+            try:
+                results[i] = await factories[i]()
+            except Exception as exc:
+                if not return_exceptions:
+                    raise
+                results[i] = exc
 
-    tasks = [asyncio.ensure_future(run(f)) for f in factories]
+    tasks = [asyncio.ensure_future(worker()) for _ in range(min(n, limit or n))]
     try:
-        if return_exceptions:
-            await asyncio.wait(tasks)
-            return [t.exception() if t.exception() is not None else t.result() for t in tasks]
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
         for t in done:
             if t.exception() is not None:
                 raise t.exception()  # type: ignore[misc]
-        return [t.result() for t in tasks]
+        return results
     finally:
         await cancel_all(tasks)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["NOTHING", "add", "combine"]
+__all__ = ["NOTHING", "add", "combine", "is_cumulative", "last", "stream_add"]
 
 NOTHING: Any = object()
 """Marks "no value yet" where ``None`` is a valid value."""
@@ -28,7 +28,18 @@ def add(left: Any, right: Any) -> Any:  # Any: chunks of any type that supports 
 
 
 def combine(chunks: Iterable[Any]) -> Any:  # Any: chunks of any type that supports `+`
-    """All chunks added together, in linear time for strings; ``None`` for no chunk."""
+    """All chunks added together, in linear time for strings; ``None`` for no chunk.
+
+    A chunk class may define a classmethod ``_concat_chunks(chunks)`` adding a whole list of
+    its instances at once, or returning ``NotImplemented`` (``AIMessageChunk`` does: one
+    message instead of one per ``+``).
+    """
+    if isinstance(chunks, list) and len(chunks) > 1:
+        concat = getattr(type(chunks[0]), "_concat_chunks", None)
+        if concat is not None:
+            combined = concat(chunks)
+            if combined is not NotImplemented:
+                return combined
     acc: Any = NOTHING
     parts: list[str] | None = None
     for chunk in chunks:
@@ -45,3 +56,33 @@ def combine(chunks: Iterable[Any]) -> Any:  # Any: chunks of any type that suppo
     if parts is not None:
         return "".join(parts)
     return None if acc is NOTHING else acc
+
+
+def last(left: Any, right: Any) -> Any:  # Any: chunks of any type
+    """For cumulative streams: each chunk already holds everything so far."""
+    return right
+
+
+def is_cumulative(node: Any) -> bool:  # Any: any runnable
+    """Whether ``node``'s output chunks are snapshots (each the whole value so far), as a
+    JSON parser's partial objects are, rather than pieces to add together."""
+    from lcel._sequence import RunnableSequence
+    from lcel._wrappers import RunnableBinding, RunnableRetry, RunnableWithFallbacks
+
+    while True:
+        if getattr(node, "cumulative_stream", False):
+            return True
+        if isinstance(node, RunnableSequence):
+            node = node.steps[-1]
+        elif isinstance(node, RunnableBinding | RunnableRetry):
+            node = node.bound
+        elif isinstance(node, RunnableWithFallbacks):
+            node = node.runnable
+        else:
+            return False
+
+
+def stream_add(node: Any) -> Any:  # Any: returns `add` or `last`
+    """How to accumulate ``node``'s output chunks: :func:`add`, or :func:`last` for
+    cumulative streams."""
+    return last if is_cumulative(node) else add

@@ -14,11 +14,13 @@ import asyncio
 import concurrent.futures as cf
 import contextvars
 import functools
+import queue
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from lcel._branch import RunnableBranch
-from lcel._interpreter._combine import NOTHING, add, combine
+from lcel._interpreter._combine import NOTHING, add, combine, last, stream_add
 from lcel._interpreter._ctx import CURRENT, DEFAULT_CTX, Ctx
 from lcel._interpreter._dispatch import Table, capabilities
 from lcel._interpreter._trace import new_run
@@ -109,7 +111,7 @@ def traced_invoke(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
             for chunk in node._stream(x, child.user_config(), **kw):
                 tracer.on_stream(run, chunk)
                 out = add(out, chunk)
-            out = node._finalize(out) if hasattr(node, "_finalize") else out
+            out = node._finalize(None if out is NOTHING else out)
         else:
             out = INVOKE[type(node)](node, x, child, kw)
     except BaseException as exc:
@@ -153,11 +155,13 @@ def _traced_body(
 ) -> Iterator[Any]:
     tracer = ctx.tracer
     assert tracer is not None
-    out: Any = NOTHING
+    on_stream = tracer.on_stream
+    cumulative = stream_add(run.node) is last
+    chunks: list[Any] = []  # added up once at the end, not one intermediate sum per chunk
     try:
         for chunk in inner:
-            tracer.on_stream(run, chunk)
-            out = add(out, chunk)
+            on_stream(run, chunk)
+            chunks.append(chunk)
             yield chunk
     except BaseException as exc:
         run.error = exc
@@ -169,7 +173,7 @@ def _traced_body(
             close()
     if seen is not None:
         run.input = combine(seen)
-    run.output = None if out is NOTHING else out
+    run.output = (chunks[-1] if chunks else None) if cumulative else combine(chunks)
     tracer.on_end(run)
 
 
@@ -313,7 +317,10 @@ TRANSFORM[RunnableGenerator] = _transform_generator
 
 
 def _invoke_component(node: Component[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
-    return node._invoke(x, ctx.user_config() if ctx is not DEFAULT_CTX else {}, **kw)
+    if ctx is DEFAULT_CTX:
+        return node._invoke(x, {}, **kw)
+    # A component may run other runnables inside (a validator, an agent): make them children.
+    return call_user(node._invoke, ctx, x, ctx.user_config(), **kw)
 
 
 def _stream_component(
@@ -411,26 +418,33 @@ def run_in_threads(
             if return_exceptions:
                 return [exc]
             raise
-    workers = min(n, max_workers or n)
     results: list[Any] = [None] * n
+    indexes = iter(range(n))  # a C iterator: safe to share between threads
+    failed = threading.Event()
+
+    def worker() -> None:
+        # Each worker pulls the next index until none is left (or one failed): at most
+        # ``max_workers`` calls at once, and one pool task per worker, not per call.
+        for i in indexes:
+            if failed.is_set():
+                return
+            try:
+                results[i] = calls[i]()
+            except Exception as exc:
+                if not return_exceptions:
+                    failed.set()
+                    raise
+                results[i] = exc
+
+    workers = min(n, max_workers or n)
     with cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lcel") as pool:
-        futures = {
-            pool.submit(contextvars.copy_context().run, call): i for i, call in enumerate(calls)
-        }
-        if return_exceptions:
-            for fut, i in futures.items():
-                error = fut.exception()
-                results[i] = error if error is not None else fut.result()
-            return results
-        done, pending = cf.wait(futures, return_when=cf.FIRST_EXCEPTION)
+        futures = [pool.submit(contextvars.copy_context().run, worker) for _ in range(workers)]
+        done, _ = cf.wait(futures, return_when=cf.FIRST_EXCEPTION)
         for fut in done:
             error = fut.exception()
             if error is not None:
-                for other in pending:
-                    other.cancel()
+                failed.set()
                 raise error
-        for fut, i in futures.items():
-            results[i] = fut.result()
     return results
 
 
@@ -444,8 +458,57 @@ def _invoke_parallel(node: RunnableParallel[Any, Any], x: Any, ctx: Ctx, kw: dic
     return {key: out for (key, _), out in zip(node.branches, outs, strict=True)}
 
 
+_DONE: Any = object()
+
+
+def _stream_parallel(
+    node: RunnableParallel[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Iterator[Any]:
+    """Each branch streams in its own thread; chunks come out as ``{key: chunk}`` in arrival
+    order. Closing the stream stops the branches at their next chunk and waits for them."""
+    traced = ctx.tracer is not None
+    chunks: queue.SimpleQueue[tuple[str, Any, BaseException | None]] = queue.SimpleQueue()
+    stop = threading.Event()
+
+    def pump(key: str, step: Any) -> None:
+        try:
+            it = stream(step, x, ctx.tagged(f"map:key:{key}") if traced else ctx)
+            try:
+                for chunk in it:
+                    if stop.is_set():
+                        return
+                    chunks.put((key, chunk, None))
+            finally:
+                close = getattr(it, "close", None)
+                if close is not None:
+                    close()
+        except BaseException as exc:
+            chunks.put((key, _DONE, exc))
+            return
+        chunks.put((key, _DONE, None))
+
+    n = len(node.branches)
+    workers = min(n, ctx.max_concurrency or n)
+    pool = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lcel")
+    try:
+        for key, step in node.branches:
+            pool.submit(contextvars.copy_context().run, pump, key, step)
+        remaining = n
+        while remaining:
+            key, chunk, error = chunks.get()
+            if error is not None:
+                raise error
+            if chunk is _DONE:
+                remaining -= 1
+                continue
+            yield {key: chunk}
+    finally:
+        stop.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 INVOKE[RunnableParallel] = _invoke_parallel
-STREAM[RunnableParallel] = lambda node, x, ctx, kw: iter((_invoke_parallel(node, x, ctx, kw),))
+STREAM[RunnableParallel] = _stream_parallel
 
 
 # -- passthrough, assign, pick -------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Passthrough is the identity in a pipe; parallel and assign give dicts (layer 1)."""
 
+from collections.abc import Mapping
 from typing import Any, reveal_type
 
 from lcel import RunnableLambda, RunnableParallel, RunnablePassthrough
@@ -13,8 +14,8 @@ r = RunnableLambda(inc)
 reveal_type(r | RunnablePassthrough())  # R: lcel._runnable.Runnable[int, int]
 par = RunnableParallel(a=r, b=RunnablePassthrough())
 out = par.invoke(1)
-as_dict: dict[str, Any] = out
+as_mapping: Mapping[str, Any] = out
 assigned = RunnablePassthrough.assign(c=lambda d: 1)
 reveal_type(assigned.invoke({"a": 1}))  # R: dict[str, Any]
 picked = par.pick("a")
-reveal_type(picked)  # R: lcel._runnable.Runnable[Any, Any]
+reveal_type(picked)  # R: lcel._runnable.Runnable[int, int]

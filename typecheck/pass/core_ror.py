@@ -22,4 +22,4 @@ def keys(d: dict[str, Any]) -> list[str]:
 
 
 mapped = {"a": RunnableLambda(parse)} | RunnableLambda(keys)
-reveal_type(mapped)  # R: lcel._runnable.Runnable[Any, list[str]]
+reveal_type(mapped)  # R: lcel._runnable.Runnable[str, list[str]]

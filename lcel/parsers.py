@@ -1,0 +1,397 @@
+"""Output parsers: turn a model's text (or message) into a value, also while it streams.
+
+>>> StrOutputParser().invoke("hello")
+'hello'
+>>> JsonOutputParser().invoke('```json\\n{"a": [1, 2]}\\n```')
+{'a': [1, 2]}
+>>> CommaSeparatedListOutputParser().invoke('red, "green, light", blue')
+['red', 'green, light', 'blue']
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, ClassVar, Generic, TypeVar
+
+import attrs
+import cattrs
+from attrs import AttrsInstance
+
+from lcel._config import RunnableConfig
+from lcel._leaf import Component
+from lcel.errors import InputValidationError, OutputParserError, shorten
+from lcel.messages import BaseMessage
+
+__all__ = [
+    "BaseOutputParser",
+    "StrOutputParser",
+    "JsonOutputParser",
+    "CommaSeparatedListOutputParser",
+    "AttrsOutputParser",
+    "OutputParserError",
+    "parse_partial_json",
+    "parse_json_markdown",
+]
+
+_ParsedT_co = TypeVar("_ParsedT_co", covariant=True)
+_AttrsT = TypeVar("_AttrsT", bound=AttrsInstance)
+
+ParserInput = str | BaseMessage
+"""What every parser reads: a model's text, or its message (whose text is used)."""
+
+
+def _text_of(parser: object, value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, BaseMessage):
+        return value.text
+    raise InputValidationError(
+        f"{type(parser).__name__} expects a str or a message (the output of an LLM or a "
+        f"chat model), got {type(value).__name__}: {shorten(value)}"
+    )
+
+
+@attrs.frozen
+class BaseOutputParser(Component[ParserInput, _ParsedT_co], Generic[_ParsedT_co]):
+    """Base of parsers: subclasses implement :meth:`parse` (text → value)."""
+
+    run_type: ClassVar[str] = "parser"
+    blocking: ClassVar[bool] = False
+
+    def parse(self, text: str) -> _ParsedT_co:
+        """Parse a complete text; raise :class:`OutputParserError` when it does not fit."""
+        raise NotImplementedError(f"{type(self).__name__} must implement parse")
+
+    def get_format_instructions(self) -> str:
+        """Instructions to put in a prompt so that the model answers in a parseable form."""
+        return ""
+
+    def _invoke(
+        self,
+        input: ParserInput,
+        config: RunnableConfig,
+        **kwargs: Any,  # Any: options given with bind(), unused by parsers
+    ) -> _ParsedT_co:
+        return self.parse(_text_of(self, input))
+
+
+# -- str ---------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class StrOutputParser(BaseOutputParser[str]):
+    """The text of a message (or the string itself); streams each chunk's text at once.
+
+    >>> from lcel.messages import AIMessage
+    >>> StrOutputParser().invoke(AIMessage("hi"))
+    'hi'
+    """
+
+    def parse(self, text: str) -> str:
+        return text
+
+    def _transform(
+        self,
+        chunks: Iterator[ParserInput],
+        config: RunnableConfig,
+        **kwargs: Any,  # Any: options given with bind()
+    ) -> Iterator[str]:
+        for chunk in chunks:
+            yield _text_of(self, chunk)
+
+    async def _atransform(
+        self,
+        chunks: AsyncIterator[ParserInput],
+        config: RunnableConfig,
+        **kwargs: Any,  # Any: options given with bind()
+    ) -> AsyncIterator[str]:
+        async for chunk in chunks:
+            yield _text_of(self, chunk)
+
+
+# -- JSON --------------------------------------------------------------------------------------
+
+_FENCE = re.compile(r"```(?:json|JSON)?[ \t]*\n?(.*?)(?:```|$)", re.DOTALL)
+_MISSING: Any = object()  # Any: a sentinel distinct from every JSON value
+
+
+def _json_body(text: str) -> str:
+    """The JSON part of ``text``: the inside of a fenced block if there is one."""
+    match = _FENCE.search(text)
+    return (match.group(1) if match else text).strip()
+
+
+def _close_partial(text: str) -> str | None:
+    """Close the open string, arrays and objects of a JSON prefix; None if it is malformed."""
+    closers: list[str] = []
+    in_string = False
+    escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char == "{":
+            closers.append("}")
+        elif char == "[":
+            closers.append("]")
+        elif char in "}]" and (not closers or closers.pop() != char):
+            return None
+    if in_string:
+        if escaped:
+            text = text[:-1]
+        text += '"'
+    return text + "".join(reversed(closers))
+
+
+def parse_partial_json(text: str) -> Any:  # Any: whatever JSON value the text holds
+    """Parse a JSON value that may be cut short, completing what is open.
+
+    Raises ``ValueError`` when no prefix of ``text`` is JSON.
+
+    >>> parse_partial_json('{"name": "Ali')
+    {'name': 'Ali'}
+    >>> parse_partial_json('[1, 2, {"a": tr')
+    [1, 2, {}]
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        pass
+    stripped = text.strip()
+    # A partial token (number, literal, key without value, trailing comma) cannot be
+    # completed safely: cut characters from the end until the rest closes into JSON.
+    for end in range(len(stripped), 0, -1):
+        candidate = _close_partial(stripped[:end])
+        if candidate is None:
+            continue
+        try:
+            return json.loads(candidate)
+        except json.JSONDecodeError:
+            continue
+    raise ValueError(f"no JSON value in {shorten(text)!r}")
+
+
+def parse_json_markdown(text: str) -> Any:  # Any: whatever JSON value the text holds
+    """Parse JSON, also inside a ```json fenced block; raise :class:`OutputParserError`.
+
+    >>> parse_json_markdown('Sure!\\n```json\\n[1, 2]\\n```')
+    [1, 2]
+    """
+    body = _json_body(text)
+    try:
+        return json.loads(body)
+    except json.JSONDecodeError as exc:
+        raise OutputParserError(
+            f"invalid JSON output ({exc.msg} at line {exc.lineno} column {exc.colno}): "
+            f"{shorten(text)!r}; expected a JSON value, optionally in a ```json fenced block",
+            text=text,
+        ) from None
+
+
+def _partial_value(text: str) -> Any:  # Any: a JSON value or _MISSING
+    body = _json_body(text)
+    if not body or body[0] not in '{["-0123456789tfn':
+        return _MISSING
+    try:
+        return parse_partial_json(body)
+    except ValueError:
+        return _MISSING
+
+
+@attrs.frozen
+class JsonOutputParser(BaseOutputParser[Any]):
+    """Parsed JSON; while streaming, yields the partial value each time it grows.
+
+    >>> list(JsonOutputParser().transform(iter(['{"a": "x', 'y"}'])))
+    [{'a': 'x'}, {'a': 'xy'}]
+    """
+
+    cumulative_stream: ClassVar[bool] = True
+    """Each streamed chunk is the whole value so far: the last chunk is the output (chunks
+    must not be added together)."""
+
+    def parse(self, text: str) -> Any:  # Any: whatever JSON value the text holds
+        return parse_json_markdown(text)
+
+    def get_format_instructions(self) -> str:
+        return "Return a JSON object."
+
+    def _transform(
+        self,
+        chunks: Iterator[ParserInput],
+        config: RunnableConfig,
+        **kwargs: Any,  # Any: options given with bind()
+    ) -> Iterator[Any]:
+        text = ""
+        last: Any = _MISSING
+        for chunk in chunks:
+            piece = _text_of(self, chunk)
+            if not piece:
+                continue
+            text += piece
+            value = _partial_value(text)
+            if value is not _MISSING and value != last:
+                last = value
+                yield value
+        final = self.parse(text)
+        if final != last:
+            yield final
+
+    async def _atransform(
+        self,
+        chunks: AsyncIterator[ParserInput],
+        config: RunnableConfig,
+        **kwargs: Any,  # Any: options given with bind()
+    ) -> AsyncIterator[Any]:
+        text = ""
+        last: Any = _MISSING
+        async for chunk in chunks:
+            piece = _text_of(self, chunk)
+            if not piece:
+                continue
+            text += piece
+            value = _partial_value(text)
+            if value is not _MISSING and value != last:
+                last = value
+                yield value
+        final = self.parse(text)
+        if final != last:
+            yield final
+
+
+# -- comma-separated lists ---------------------------------------------------------------------
+
+
+def _split_csv(text: str) -> list[str]:
+    reader = csv.reader(io.StringIO(text), quotechar='"', delimiter=",", skipinitialspace=True)
+    return [item.strip() for row in reader for item in row if item.strip()]
+
+
+@attrs.frozen
+class CommaSeparatedListOutputParser(BaseOutputParser[list[str]]):
+    """A list of the comma-separated items (CSV quoting honoured; empty items dropped).
+
+    While streaming, yields ``[item]`` as each item completes; the chunks ``+`` together
+    give the whole list.
+
+    >>> list(CommaSeparatedListOutputParser().transform(iter(["a, b", ", c"])))
+    [['a'], ['b'], ['c']]
+    """
+
+    def parse(self, text: str) -> list[str]:
+        try:
+            return _split_csv(text)
+        except csv.Error as exc:
+            raise OutputParserError(
+                f"cannot read a comma-separated list ({exc}): {shorten(text)!r}", text=text
+            ) from None
+
+    def get_format_instructions(self) -> str:
+        return (
+            "Your response should be a list of comma separated values, "
+            "eg: `foo, bar, baz` or `foo,bar,baz`"
+        )
+
+    def _complete_items(self, buffer: str) -> tuple[list[str], str]:
+        """The items of ``buffer`` that are finished, and the unfinished rest."""
+        in_quotes = False
+        cut = -1
+        for i, char in enumerate(buffer):
+            if char == '"':
+                in_quotes = not in_quotes
+            elif char in ",\n" and not in_quotes:
+                cut = i
+        if cut < 0:
+            return [], buffer
+        return self.parse(buffer[:cut]), buffer[cut + 1 :]
+
+    def _transform(
+        self,
+        chunks: Iterator[ParserInput],
+        config: RunnableConfig,
+        **kwargs: Any,  # Any: options given with bind()
+    ) -> Iterator[list[str]]:
+        buffer = ""
+        for chunk in chunks:
+            buffer += _text_of(self, chunk)
+            done, buffer = self._complete_items(buffer)
+            for item in done:
+                yield [item]
+        for item in self.parse(buffer):
+            yield [item]
+
+    async def _atransform(
+        self,
+        chunks: AsyncIterator[ParserInput],
+        config: RunnableConfig,
+        **kwargs: Any,  # Any: options given with bind()
+    ) -> AsyncIterator[list[str]]:
+        buffer = ""
+        async for chunk in chunks:
+            buffer += _text_of(self, chunk)
+            done, buffer = self._complete_items(buffer)
+            for item in done:
+                yield [item]
+        for item in self.parse(buffer):
+            yield [item]
+
+
+# -- attrs classes -----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class AttrsOutputParser(BaseOutputParser[_AttrsT], Generic[_AttrsT]):
+    """JSON text turned into an instance of the attrs class ``cls`` (via :mod:`lcel.serde`).
+
+    >>> @attrs.frozen
+    ... class Joke:
+    ...     setup: str
+    ...     punchline: str
+    >>> AttrsOutputParser(Joke).invoke('{"setup": "Why?", "punchline": "Because."}')
+    Joke(setup='Why?', punchline='Because.')
+    """
+
+    cls: type[_AttrsT]
+    """The attrs class to build."""
+
+    def __attrs_post_init__(self) -> None:
+        if not attrs.has(self.cls):
+            raise TypeError(f"AttrsOutputParser needs an attrs class, got {self.cls!r}")
+
+    @property
+    def output_type(self) -> Any:  # Any: a type form
+        return self.cls
+
+    def get_name(self, suffix: str | None = None) -> str:
+        name = f"AttrsOutputParser[{self.cls.__name__}]"
+        return f"{name}{suffix}" if suffix else name
+
+    def get_format_instructions(self) -> str:
+        fields = ", ".join(f'"{f.name}"' for f in attrs.fields(self.cls))
+        return f"Return a JSON object with the keys {fields}."
+
+    def parse(self, text: str) -> _AttrsT:
+        from lcel.serde import converter, describe_error
+
+        data = parse_json_markdown(text)
+        try:
+            return converter.structure(data, self.cls)
+        except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+            detail = "; ".join(describe_error(exc))
+            raise OutputParserError(
+                f"JSON does not fit {self.cls.__name__} ({detail}): {shorten(text)!r}; "
+                f"expected an object with keys "
+                f"{[f.name for f in attrs.fields(self.cls)]}",
+                text=text,
+            ) from exc
+

@@ -1,0 +1,148 @@
+"""Every example in examples/ runs offline and prints what it promises."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+def run_example(name: str) -> str:
+    result = subprocess.run(  # noqa: PLW1510 (the exit status is asserted)
+        [sys.executable, str(EXAMPLES / name)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stdout
+
+
+def test_joke() -> None:
+    out = run_example("joke.py")
+    assert "== invoke\nWhy don't bears wear shoes?" in out
+    assert "W|h|y|" in out  # streamed one character per chunk
+    assert "== batch (max_concurrency=5)" in out
+    assert "Too many cheetahs!" in out
+    assert "'title': 'PromptInput'" in out
+
+
+def test_parallel_runs_branches_concurrently() -> None:
+    out = run_example("parallel.py")
+    assert "joke: Why don't bears wear shoes?" in out
+    assert "poem: In forest's embrace" in out
+    assert "batch keys: [['joke', 'poem'], ['joke', 'poem']]" in out
+    assert "PARALLEL_FASTER" in out
+    match = re.search(r"parallel: (\d+) ms vs (\d+) ms", out)
+    assert match is not None
+    assert int(match.group(1)) < int(match.group(2))
+    assert "{'joke': 'W'}" in out
+
+
+def test_retrieval_events_log_and_graph() -> None:
+    out = run_example("retrieval.py")
+    assert "== invoke\nHarrison worked at Kensho." in out
+    assert "Retrieved the following documents:" in out
+    assert "harrison worked at kensho" in out
+    assert "Streaming LLM:\nH|a|r|r|i|s|o|n|" in out
+    assert "Done streaming LLM." in out
+    assert "RunLogPatch({'op': 'replace'," in out
+    assert "'path': '/logs/Docs'" in out
+    assert "final_output: 'Harrison worked at Kensho.'" in out
+    assert "logs: ['Docs']" in out
+    assert "| Docs |" in out
+    assert "| my_llm |" in out
+
+
+def test_tool() -> None:
+    out = run_example("tool.py")
+    assert "name: some_tool" in out
+    assert "invoke: {'x': 1, 'y': '2'}" in out
+    assert "in a chain: 42" in out
+    assert "rejected: tool 'multiply': invalid argument 'a'" in out
+    assert "on_tool_start some_tool" in out
+    assert "on_tool_end some_tool" in out
+
+
+def test_typed_pipeline_runs() -> None:
+    out = run_example("typed_pipeline.py")
+    assert "counter: 4" in out
+    assert "report: 4 words" in out
+    assert "joke: Why don't bears wear shoes?" in out
+
+
+def _mypy(*paths: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: PLW1510 (the exit status is asserted)
+        [sys.executable, "-m", "mypy", "--strict", "--config-file", "pyproject.toml", *paths],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.timeout(600)
+def test_typed_pipeline_mypy_accepts_it_and_rejects_what_it_quotes(tmp_path: Path) -> None:
+    ok = _mypy("examples/typed_pipeline.py")
+    assert ok.returncode == 0, ok.stdout
+    bad = tmp_path / "typed_pipeline_bad.py"
+    bad.write_text(
+        "from lcel import Runnable, RunnableLambda\n"
+        "from typed_pipeline import counter, joke_chain, shout\n"
+        "shouter: Runnable[str, str] = RunnableLambda(shout)\n"
+        "bad = counter | shouter\n"
+        "also_bad = counter.pipe(shouter)\n"
+        'n: int = joke_chain.invoke({"topic": "bears"})\n'
+    )
+    result = subprocess.run(  # noqa: PLW1510 (the exit status is asserted)
+        [sys.executable, "-m", "mypy", "--strict", "--config-file", "pyproject.toml", str(bad)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "MYPYPATH": f"stubs{os.pathsep}{EXAMPLES}"},
+    )
+    assert result.returncode == 1
+    doc = (EXAMPLES / "typed_pipeline.py").read_text()
+    quoted = [line.strip() for line in doc.splitlines() if line.strip().startswith("error: ")]
+    assert len(quoted) == 3
+    for line in quoted:
+        assert line in result.stdout, result.stdout
+
+
+def test_schema_export() -> None:
+    out = run_example("schema_export.py")
+    assert '"title": "PromptInput"' in out
+    assert "valid" in out
+    assert "'topic' is a required property" in out
+    assert "write: exit 0" in out
+    assert "chain.input.schema.json" in out
+    assert "check, unchanged: exit 0" in out
+    assert "check, after an edit: exit 1" in out
+
+
+def test_every_example_has_a_test() -> None:
+    tested = {
+        "joke.py",
+        "parallel.py",
+        "retrieval.py",
+        "tool.py",
+        "typed_pipeline.py",
+        "schema_export.py",
+        "quickstart.py",
+    }
+    assert {p.name for p in EXAMPLES.glob("*.py")} <= tested
+
+
+def test_quickstart() -> None:
+    out = run_example("quickstart.py")
+    assert "invoke:" in out
