@@ -79,6 +79,18 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+def _reproducible(args: argparse.Namespace) -> list[str]:
+    """The options that shaped the run (not where its outputs went), for the report."""
+    parts = []
+    if args.impl != ",".join(IMPL_ORDER):
+        parts += ["--impl", args.impl]
+    if args.workload != ",".join(WORKLOADS):
+        parts += ["--workload", args.workload]
+    if args.quick:
+        parts.append("--quick")
+    return parts
+
+
 def run_child(impl: str, workload_id: str, *, quick: bool, timeout: float) -> RunResult:
     """Run one workload of one implementation in a fresh interpreter."""
     env = dict(os.environ)
@@ -172,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         results = [one(job) for job in jobs]
 
-    command = "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = "python -m benchmarks " + " ".join(_reproducible(args))
     report = Report(
         date=started.strftime("%Y-%m-%d %H:%M UTC"),
         command=command.strip(),

@@ -97,6 +97,7 @@ class RunnableLambda(Runnable[InT_contra, OutT_co]):
     _wants_config: bool = attrs.field(eq=False, repr=False, default=False)
     _awants_config: bool = attrs.field(eq=False, repr=False, default=False)
     _name: str | None = attrs.field(eq=False, repr=False, default=None)
+    _plain: bool = attrs.field(eq=False, repr=False, default=False)
 
     @overload
     def __init__(
@@ -168,6 +169,7 @@ class RunnableLambda(Runnable[InT_contra, OutT_co]):
             _wants_config(func),
             _wants_config(afunc) if afunc is not None else False,
             name or _func_name(func),
+            kind == SYNC and not _wants_config(func),  # the interpreter's fast path
         )
 
     def get_name(self, suffix: str | None = None) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures as cf
-import contextvars
 import functools
+import threading
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -18,7 +18,8 @@ from returns.result import Failure, Result, Success
 
 from lcel._interpreter import _async as A
 from lcel._interpreter import _sync as S
-from lcel._interpreter._ctx import Ctx, make_ctx
+from lcel._interpreter import _threads as threads
+from lcel._interpreter._ctx import CURRENT, DEFAULT_CTX, Ctx, make_ctx
 from lcel._runnable import Runnable
 from lcel._types import T
 
@@ -41,7 +42,10 @@ __all__ = [
 
 
 def invoke(node: Runnable[Any, T], x: Any, config: Mapping[str, Any] | None) -> T:
-    return S.invoke(node, x, make_ctx(config))  # type: ignore[no-any-return]
+    ctx = (CURRENT.get() or DEFAULT_CTX) if config is None else make_ctx(config)
+    if ctx.tracer is None:
+        return S.INVOKE[type(node)](node, x, ctx, S.NO_KW)  # type: ignore[no-any-return]
+    return S.traced_invoke(node, x, ctx, S.NO_KW)  # type: ignore[no-any-return]
 
 
 async def ainvoke(node: Runnable[Any, T], x: Any, config: Mapping[str, Any] | None) -> T:
@@ -141,13 +145,19 @@ def _batch_as_completed(
 ) -> Iterator[tuple[int, Any]]:
     if not ctxs:
         return
-    workers = _limit(ctxs) or min(32, len(ctxs))
-    pool = cf.ThreadPoolExecutor(max_workers=min(workers, len(ctxs)), thread_name_prefix="lcel")
+    limit = threading.BoundedSemaphore(_limit(ctxs) or min(32, len(ctxs)))
+    cancelled = threading.Event()
+
+    def bounded(x: Any, c: Ctx) -> Any:
+        with limit:
+            if cancelled.is_set():
+                raise cf.CancelledError
+            return S.invoke(node, x, c)
+
+    futures = {
+        threads.submit(bounded, x, c): i for i, (x, c) in enumerate(zip(inputs, ctxs, strict=True))
+    }
     try:
-        futures = {
-            pool.submit(contextvars.copy_context().run, S.invoke, node, x, c): i
-            for i, (x, c) in enumerate(zip(inputs, ctxs, strict=True))
-        }
         for fut in cf.as_completed(futures):
             exc = fut.exception()
             if exc is not None:
@@ -157,7 +167,8 @@ def _batch_as_completed(
             else:
                 yield futures[fut], fut.result()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        cancelled.set()  # calls not started yet give up; running ones finish
+        cf.wait(futures)
 
 
 def abatch_as_completed(

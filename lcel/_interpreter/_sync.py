@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures as cf
-import contextvars
 import functools
 import queue
 import threading
@@ -20,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from lcel._branch import RunnableBranch
+from lcel._interpreter import _threads as threads
 from lcel._interpreter._combine import NOTHING, add, combine, last, stream_add
 from lcel._interpreter._ctx import CURRENT, DEFAULT_CTX, Ctx
 from lcel._interpreter._dispatch import Table, capabilities
@@ -261,7 +261,10 @@ def _lambda_gen(
 
 
 def _invoke_lambda(node: RunnableLambda[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
-    out = _lambda_call(node, x, ctx, kw)
+    if node._plain and ctx is DEFAULT_CTX and not kw:
+        out = node.func(x)  # the common case, without a call to _lambda_call
+    else:
+        out = _lambda_call(node, x, ctx, kw)
     if isinstance(out, Runnable):
         return invoke(out, x, _hop(node, out, x, ctx))
     return out
@@ -419,32 +422,42 @@ def run_in_threads(
                 return [exc]
             raise
     results: list[Any] = [None] * n
+    errors: list[BaseException] = []
     indexes = iter(range(n))  # a C iterator: safe to share between threads
-    failed = threading.Event()
+    # list.append and len() are atomic: counting calls needs no lock on the hot path.
+    started: list[None] = []
+    done: list[None] = []
+    settled = threading.Event()
 
     def worker() -> None:
-        # Each worker pulls the next index until none is left (or one failed): at most
-        # ``max_workers`` calls at once, and one pool task per worker, not per call.
+        # Each worker pulls the next index until none is left (or a call failed): at most
+        # ``max_workers`` calls at once, and one job per worker, not per call.
         for i in indexes:
-            if failed.is_set():
-                return
+            started.append(None)
             try:
+                if errors:
+                    return
                 results[i] = calls[i]()
             except Exception as exc:
                 if not return_exceptions:
-                    failed.set()
-                    raise
+                    errors.append(exc)
                 results[i] = exc
+            finally:
+                done.append(None)
+                if len(done) == n or (errors and len(done) == len(started)):
+                    settled.set()
 
     workers = min(n, max_workers or n)
-    with cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lcel") as pool:
-        futures = [pool.submit(contextvars.copy_context().run, worker) for _ in range(workers)]
-        done, _ = cf.wait(futures, return_when=cf.FIRST_EXCEPTION)
-        for fut in done:
-            error = fut.exception()
-            if error is not None:
-                failed.set()
-                raise error
+    # The calling thread is one of the workers: it would only wait otherwise, and for quick
+    # calls it finishes most of them before a woken thread could take one. A worker that
+    # wakes after the last call was taken just returns, so we wait for calls, not threads:
+    # every call finished, or one failed and those already running finished.
+    for _ in range(workers - 1):
+        threads.submit(worker)
+    worker()
+    settled.wait()
+    if errors:
+        raise errors[0]
     return results
 
 
@@ -488,11 +501,14 @@ def _stream_parallel(
         chunks.put((key, _DONE, None))
 
     n = len(node.branches)
-    workers = min(n, ctx.max_concurrency or n)
-    pool = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lcel")
+    limit = threading.BoundedSemaphore(ctx.max_concurrency or n)
+
+    def bounded_pump(key: str, step: Any) -> None:
+        with limit:
+            pump(key, step)
+
+    futures = [threads.submit(bounded_pump, key, step) for key, step in node.branches]
     try:
-        for key, step in node.branches:
-            pool.submit(contextvars.copy_context().run, pump, key, step)
         remaining = n
         while remaining:
             key, chunk, error = chunks.get()
@@ -504,7 +520,7 @@ def _stream_parallel(
             yield {key: chunk}
     finally:
         stop.set()
-        pool.shutdown(wait=True, cancel_futures=True)
+        cf.wait(futures)
 
 
 INVOKE[RunnableParallel] = _invoke_parallel
