@@ -34,7 +34,7 @@ class RunnablePassthrough(Runnable[Any, Any]):
     def assign(
         cls,
         **steps: Runnable[Any, Any] | Callable[[Any], Any] | Mapping[str, Any],
-    ) -> RunnableAssign[dict[str, Any], dict[str, Any]]:
+    ) -> RunnableAssign[Mapping[str, Any], dict[str, Any]]:
         """A runnable that adds ``steps``' outputs as keys of its dict input."""
         return RunnableAssign.create(steps)
 
@@ -51,7 +51,7 @@ class RunnableAssign(Runnable[InT_contra, OutT_co]):
     @classmethod
     def create(
         cls, steps: Mapping[str, Runnable[Any, Any] | Callable[[Any], Any] | Mapping[str, Any]]
-    ) -> RunnableAssign[dict[str, Any], dict[str, Any]]:
+    ) -> RunnableAssign[Mapping[str, Any], dict[str, Any]]:
         """Build from a mapping of steps."""
         if not steps:
             raise ValueError("assign() needs at least one key=step")

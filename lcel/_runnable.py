@@ -429,16 +429,30 @@ class Runnable(Generic[InT_contra, OutT_co]):
     ) -> Runnable[InT_contra, OtherOutT]: ...
 
     @overload
+    def __or__(
+        self, other: Callable[[OutT_co], AsyncIterator[OtherOutT]]
+    ) -> Runnable[InT_contra, OtherOutT]: ...
+
+    @overload
+    def __or__(
+        self, other: Callable[[OutT_co], Iterator[OtherOutT]]
+    ) -> Runnable[InT_contra, OtherOutT]: ...
+
+    @overload
     def __or__(self, other: Callable[[OutT_co], OtherOutT]) -> Runnable[InT_contra, OtherOutT]: ...
 
     @overload
     def __or__(
         self,
-        other: Mapping[str, Runnable[OutT_co, Any] | Callable[[OutT_co], Any]],
+        other: Mapping[str, Runnable[OutT_co, Any] | Callable[[OutT_co], Any] | Mapping[str, Any]],
     ) -> Runnable[InT_contra, dict[str, Any]]: ...
 
     def __or__(self, other: Any) -> Runnable[Any, Any]:
-        """``self | other``: a flat :class:`RunnableSequence`."""
+        """``self | other``: a flat :class:`RunnableSequence`.
+
+        A generator function's yields are its chunks, so ``a | gen`` outputs what ``gen``
+        yields, as ``RunnableLambda(gen)`` does.
+        """
         from lcel._sequence import RunnableSequence
 
         return RunnableSequence.of(self, coerce_to_runnable(other))
@@ -454,11 +468,22 @@ class Runnable(Generic[InT_contra, OutT_co]):
         self, other: Mapping[str, Runnable[Any, Any] | Callable[[Any], Any]]
     ) -> Runnable[Any, OutT_co]: ...
 
+    @overload
+    def __ror__(self, other: Mapping[str, object]) -> Runnable[Any, OutT_co]: ...
+
     def __ror__(self, other: Any) -> Runnable[Any, Any]:
-        """``other | self`` where ``other`` is a callable or a dict of steps."""
+        """``other | self`` where ``other`` is a callable or a dict of steps.
+
+        A dict literal is typed before it meets ``self``, so a dict mixing runnables and
+        functions arrives as ``Mapping[str, object]``: accepted, checked at run time (and
+        precisely by the mypy plugin).
+        """
         from lcel._sequence import RunnableSequence
 
         return RunnableSequence.of(coerce_to_runnable(other), self)
+
+    @overload
+    def pipe(self, other: RunnablePassthrough, /) -> Runnable[InT_contra, OutT_co]: ...
 
     @overload
     def pipe(self, other: Runnable[OutT_co, OtherOutT], /) -> Runnable[InT_contra, OtherOutT]: ...
@@ -469,24 +494,30 @@ class Runnable(Generic[InT_contra, OutT_co]):
     ) -> Runnable[InT_contra, OtherOutT]: ...
 
     @overload
+    def pipe(
+        self, other: Callable[[OutT_co], Iterator[OtherOutT]], /
+    ) -> Runnable[InT_contra, OtherOutT]: ...
+
+    @overload
     def pipe(self, other: Callable[[OutT_co], OtherOutT], /) -> Runnable[InT_contra, OtherOutT]: ...
 
     @overload
     def pipe(
         self,
-        other: Mapping[str, Runnable[OutT_co, Any] | Callable[[OutT_co], Any]],
+        other: Mapping[str, Runnable[OutT_co, Any] | Callable[[OutT_co], Any] | Mapping[str, Any]],
         /,
     ) -> Runnable[InT_contra, dict[str, Any]]: ...
 
     @overload
     def pipe(
-        self, b: Runnable[OutT_co, T], c: Runnable[T, OtherOutT], /
+        self,
+        b: Runnable[OutT_co, T] | Callable[[OutT_co], T],
+        c: Runnable[T, OtherOutT] | Callable[[T], OtherOutT],
+        /,
     ) -> Runnable[InT_contra, OtherOutT]: ...
 
     @overload
-    def pipe(
-        self, b: Runnable[OutT_co, Any], c: Runnable[Any, Any], /, *others: Any
-    ) -> Runnable[InT_contra, Any]: ...
+    def pipe(self, b: Any, c: Any, /, *others: Any) -> Runnable[InT_contra, Any]: ...
 
     def pipe(self, *others: Any) -> Runnable[Any, Any]:
         """``self | others[0] | others[1] | …`` as one flat sequence."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures as cf
 import functools
+import itertools
 import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -429,10 +430,20 @@ def run_in_threads(
     done: list[None] = []
     settled = threading.Event()
 
+    workers = min(n, max_workers or n)
+    extra = itertools.count(1)  # C-level counter: atomic between threads
+
     def worker() -> None:
         # Each worker pulls the next index until none is left (or a call failed): at most
-        # ``max_workers`` calls at once, and one job per worker, not per call.
+        # ``max_workers`` calls at once, and one job per worker, not per call. A worker that
+        # got a call starts the next worker, so threads ramp up only while calls remain:
+        # quick calls finish in the caller before a second thread is even awake.
+        spawned = False
         for i in indexes:
+            if not spawned:
+                spawned = True
+                if next(extra) < workers:
+                    threads.submit(worker)
             started.append(None)
             try:
                 if errors:
@@ -447,13 +458,9 @@ def run_in_threads(
                 if len(done) == n or (errors and len(done) == len(started)):
                     settled.set()
 
-    workers = min(n, max_workers or n)
-    # The calling thread is one of the workers: it would only wait otherwise, and for quick
-    # calls it finishes most of them before a woken thread could take one. A worker that
+    # The calling thread is the first worker: it would only wait otherwise. A worker that
     # wakes after the last call was taken just returns, so we wait for calls, not threads:
     # every call finished, or one failed and those already running finished.
-    for _ in range(workers - 1):
-        threads.submit(worker)
     worker()
     settled.wait()
     if errors:
