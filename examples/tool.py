@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Annotated
+from typing import Annotated, TypedDict
 
 from lcel import RunnableLambda
 from lcel.errors import InputValidationError
@@ -31,7 +31,14 @@ def multiply(a: int, b: Annotated[int, "the second factor"] = 2) -> int:
 
 
 # A tool inside a chain: parse "a*b" text into arguments, then multiply.
-def parse_product(text: str) -> dict[str, int]:
+class Product(TypedDict):
+    """The tool's arguments: the lcel mypy plugin checks them against its parameters."""
+
+    a: int
+    b: int
+
+
+def parse_product(text: str) -> Product:
     a, b = text.split("*")
     return {"a": int(a), "b": int(b)}
 
@@ -52,7 +59,7 @@ def main() -> None:
     print("default argument:", multiply.invoke({"a": 21}))
     print("in a chain:", calculator.invoke("6*7"))
     try:
-        multiply.invoke({"a": "three"})
+        multiply.invoke({"a": "three"})  # type: ignore[typeddict-item]  # mypy rejects it too
     except InputValidationError as error:
         print("rejected:", error)
     print("events:")

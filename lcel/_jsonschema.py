@@ -862,9 +862,8 @@ def _serde_tag(cls: type) -> str | None:
 def _tagged_family(cls: type) -> tuple[type, ...] | None:
     """The classes whose JSON forms a value of type ``cls`` may take, when serde decides it by
     the ``"type"`` tag: for a base registered with ``serde.register_tagged_base``
-    (``BaseMessage``) its registered subclasses; for a tagged class with registered tagged
-    subclasses (``AIMessage`` and ``AIMessageChunk``) the class and those subclasses, in
-    registration order. ``None`` when ``cls`` stands for itself alone."""
+    (``BaseMessage``) its registered subclasses. ``None`` when ``cls`` stands for itself
+    alone, as a concrete tagged class such as ``AIMessage`` does."""
     from lcel import serde
 
     if not attrs.has(cls):  # serde tags attrs classes only
@@ -873,8 +872,8 @@ def _tagged_family(cls: type) -> tuple[type, ...] | None:
     subclasses = tuple(c for c in registered if c is not cls and issubclass(c, cls))
     if cls in serde.tagged_bases():
         return subclasses or None
-    if subclasses and cls in registered:
-        return (cls, *subclasses)
+    # A concrete tagged class stands for itself: ``AIMessage`` is the ``"ai"`` object, as in
+    # LangChain's schemas; a streamed ``AIMessageChunk`` is named where a type says so.
     return None
 
 

@@ -460,6 +460,10 @@ def _bound(inner: Runnable[Any, Any], kwargs: Mapping[str, Any]) -> Runnable[Any
 
 
 def _combine(chunks: list[Any]) -> Any:  # Any: stream chunks
+    """The chunks added up, as ``invoke`` would have returned them: message chunks become
+    the complete message (the output schema describes ``AIMessage``, not its chunks)."""
     from lcel._interpreter._combine import combine
 
-    return combine(chunks)
+    combined = combine(chunks)
+    to_message = getattr(combined, "to_message", None)
+    return to_message() if callable(to_message) else combined

@@ -30,11 +30,16 @@ from lcel.messages import (
     AIMessage,
     AIMessageChunk,
     BaseMessage,
+    ChatMessage,
+    FunctionMessage,
+    HumanMessage,
     MessageLikeRepresentation,
+    SystemMessage,
+    ToolMessage,
     convert_to_messages,
     get_buffer_string,
 )
-from lcel.prompts import PromptValue
+from lcel.prompts import ChatPromptValue, PromptValue, StringPromptValue
 
 __all__ = [
     "LanguageModelInput",
@@ -47,6 +52,13 @@ __all__ = [
 LanguageModelInput = str | PromptValue | Sequence[MessageLikeRepresentation]
 """What every model accepts: a text, a prompt value, or a list of messages (or of
 ``(role, content)`` pairs)."""
+
+AnyMessage = AIMessage | HumanMessage | ChatMessage | SystemMessage | FunctionMessage | ToolMessage
+"""The message union, in the order LangChain's schemas list it."""
+
+_SCHEMA_INPUT = str | StringPromptValue | ChatPromptValue | list[AnyMessage]
+"""A model's input as its JSON Schema describes it (the seed's contract): the ``(role,
+text)`` pairs accepted at run time are a convenience, not part of the contract."""
 
 _T = TypeVar("_T")
 
@@ -144,6 +156,16 @@ class BaseChatModel(Component[LanguageModelInput, AIMessage]):
     """
 
     run_type: ClassVar[str] = "chat_model"
+
+    @property
+    def input_type(self) -> Any:  # Any: a type form
+        """Text, a prompt value, or a list of messages (the schema's ``anyOf``)."""
+        return _SCHEMA_INPUT
+
+    @property
+    def output_type(self) -> Any:  # Any: a type form
+        """The message union, as LangChain's chat model output schema lists it."""
+        return AnyMessage
 
     def stream(
         self,
@@ -281,6 +303,11 @@ class BaseLLM(Component[LanguageModelInput, str]):
     """
 
     run_type: ClassVar[str] = "llm"
+
+    @property
+    def input_type(self) -> Any:  # Any: a type form
+        """Text, a prompt value, or a list of messages (the schema's ``anyOf``)."""
+        return _SCHEMA_INPUT
 
     def _generate_text(
         self,

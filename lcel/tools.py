@@ -27,11 +27,12 @@ import inspect
 import json
 import typing
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Annotated, Any, ClassVar, NotRequired, TypedDict, overload
+from typing import Annotated, Any, ClassVar, Generic, NotRequired, TypedDict, overload
 
 import attrs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
+from typing_extensions import TypeVar
 
 from lcel._config import RunnableConfig
 from lcel._jsonschema import (
@@ -47,12 +48,16 @@ from lcel.errors import InputValidationError, shorten
 
 __all__ = ["Tool", "ToolInput", "tool"]
 
-ToolInput = dict[str, Any] | str  # Any: argument values, checked against the schema at run time
+ToolInput = Mapping[str, Any] | str  # Any: argument values, checked against the schema at run time
 """What a tool accepts: a dict of its arguments, or a str for a one-argument tool."""
 
 
+ToolInT_contra = TypeVar("ToolInT_contra", contravariant=True, default=ToolInput)
+"""A tool's input: with the mypy plugin, a TypedDict of its parameters."""
+
+
 @attrs.frozen(repr=False)
-class Tool(Component[ToolInput, OutT_co]):
+class Tool(Component[ToolInT_contra, OutT_co], Generic[OutT_co, ToolInT_contra]):
     """A function as a runnable that validates its arguments: run type ``tool``.
 
     Make one with :func:`tool` or :meth:`from_function`. Equal tools wrap the same function
@@ -157,7 +162,7 @@ class Tool(Component[ToolInput, OutT_co]):
 
     def _invoke(
         self,
-        input: ToolInput,
+        input: ToolInT_contra,
         config: RunnableConfig,
         **kwargs: Any,  # Any: arguments given with bind()
     ) -> OutT_co:
@@ -173,7 +178,7 @@ class Tool(Component[ToolInput, OutT_co]):
 
     async def _ainvoke(
         self,
-        input: ToolInput,
+        input: ToolInT_contra,
         config: RunnableConfig,
         **kwargs: Any,  # Any: arguments given with bind()
     ) -> OutT_co:

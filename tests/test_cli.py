@@ -608,10 +608,24 @@ def test_input_rejected_by_a_step_is_a_usage_error(
     )
     assert code == 0
     assert json.loads(out)["content"] == "hello"
+    # a message type the schema does not list is caught before anything runs
     code, _, err = run(capsys, "run", f"{target}:model", "-i", '[{"type": "humn", "content": "x"}]')
     assert code == 2
-    assert err.startswith("lcel run: invalid input:")
+    assert err.startswith("lcel run: error: invalid input")
     assert "'humn'" in err
+    # a step that rejects what the schema let through: still a usage error, one line
+    picky = tmp_path / "picky_target.py"
+    picky.write_text(
+        "from lcel import RunnableLambda\n"
+        "from lcel.errors import InputValidationError\n"
+        "def check(x: str) -> str:\n"
+        "    raise InputValidationError(f'no {x!r} here')\n"
+        "picky = RunnableLambda(check)\n"
+    )
+    code, _, err = run(capsys, "run", f"{picky}:picky", "-i", '"word"')
+    assert code == 2
+    assert "no 'word' here" in err
+    assert "Traceback" not in err
 
 
 def test_batch_ctrl_c_keeps_what_was_written(targets: Path, tmp_path: Path) -> None:

@@ -666,3 +666,36 @@ def test_config_run_id_names_the_root() -> None:
     assert events[0]["run_id"] == str(rid)
     assert events[-1]["run_id"] == str(rid)
     assert all(e["metadata"] == {"m": 1} for e in events)
+
+
+def test_event_order_matches_langchain_for_prompt_model_parser() -> None:
+    """The order langchain-core 1.5 reports for the same chain: a parser fed a stream
+    starts when its first input chunk arrives, after the model's first chunk."""
+    chain = (
+        ChatPromptTemplate.from_template("hi {x}")
+        | FakeListChatModel(responses=["ab"])
+        | StrOutputParser()
+    )
+
+    async def main() -> list[tuple[str, str, list[str]]]:
+        return [
+            (e["event"], e["name"], sorted(e["data"]))
+            async for e in chain.astream_events({"x": 1}, version="v2")
+        ]
+
+    assert asyncio.run(main()) == [
+        ("on_chain_start", "RunnableSequence", ["input"]),
+        ("on_prompt_start", "ChatPromptTemplate", ["input"]),
+        ("on_prompt_end", "ChatPromptTemplate", ["input", "output"]),
+        ("on_chat_model_start", "FakeListChatModel", ["input"]),
+        ("on_chat_model_stream", "FakeListChatModel", ["chunk"]),
+        ("on_parser_start", "StrOutputParser", []),
+        ("on_parser_stream", "StrOutputParser", ["chunk"]),
+        ("on_chain_stream", "RunnableSequence", ["chunk"]),
+        ("on_chat_model_stream", "FakeListChatModel", ["chunk"]),
+        ("on_parser_stream", "StrOutputParser", ["chunk"]),
+        ("on_chain_stream", "RunnableSequence", ["chunk"]),
+        ("on_chat_model_end", "FakeListChatModel", ["input", "output"]),
+        ("on_parser_end", "StrOutputParser", ["input", "output"]),
+        ("on_chain_end", "RunnableSequence", ["input", "output"]),
+    ]

@@ -168,7 +168,7 @@ def test_chat_model_behind_validation() -> None:
     assert checked.invoke("tell me a joke") == AIMessage("ha")
     assert checked.invoke([{"type": "human", "content": "hi"}]) == AIMessage("ha")
     chunks = list(checked.stream("x"))
-    assert all(isinstance(c, AIMessageChunk) for c in chunks)  # chunk subclasses validate too
+    assert all(isinstance(c, AIMessageChunk) for c in chunks)  # their sum is an AIMessage
     with pytest.raises(InputValidationError):
         checked.invoke(42)
 

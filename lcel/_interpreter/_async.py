@@ -172,21 +172,28 @@ async def traced_atransform(
     run = new_run(node, ctx, NOTHING)
     child = Ctx(ctx.config, ctx.depth, tracer, run)
     seen: list[Any] = []
+    start = S.lazy_start(tracer, run)
 
     async def tee() -> AsyncIterator[Any]:
+        # The run starts when its first input chunk arrives (after its upstream started).
         async for c in chunks:
+            start()
             seen.append(c)
             yield c
+        start()
 
-    tracer.on_start(run)
-    body = _traced_body(run, ATRANSFORM[type(node)](node, tee(), child, kw), ctx, seen)
+    body = _traced_body(run, ATRANSFORM[type(node)](node, tee(), child, kw), ctx, seen, start)
     async with closing_aiter(body) as it:
         async for chunk in it:
             yield chunk
 
 
 async def _traced_body(
-    run: Any, inner: AsyncIterator[Any], ctx: Ctx, seen: list[Any] | None = None
+    run: Any,
+    inner: AsyncIterator[Any],
+    ctx: Ctx,
+    seen: list[Any] | None = None,
+    start: Callable[[], None] | None = None,
 ) -> AsyncIterator[Any]:
     tracer = ctx.tracer
     assert tracer is not None
@@ -200,9 +207,13 @@ async def _traced_body(
                 chunks.append(chunk)
                 yield chunk
     except BaseException as exc:
+        if start is not None:
+            start()
         run.error = exc
         tracer.on_error(run)
         raise
+    if start is not None:
+        start()
     if seen is not None:
         run.input = combine(seen)
     run.output = (chunks[-1] if chunks else None) if cumulative else combine(chunks)

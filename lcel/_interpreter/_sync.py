@@ -17,6 +17,7 @@ import itertools
 import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from lcel._branch import RunnableBranch
@@ -141,18 +142,40 @@ def traced_transform(
     run = new_run(node, ctx, NOTHING)
     child = Ctx(ctx.config, ctx.depth, tracer, run)
     seen: list[Any] = []
+    start = lazy_start(tracer, run)
 
     def tee() -> Iterator[Any]:
+        # The run starts when its first input chunk arrives (after its upstream started),
+        # as LangChain reports it.
         for c in chunks:
+            start()
             seen.append(c)
             yield c
+        start()
 
-    tracer.on_start(run)
-    yield from _traced_body(run, TRANSFORM[type(node)](node, tee(), child, kw), ctx, seen)
+    inner = TRANSFORM[type(node)](node, tee(), child, kw)
+    yield from _traced_body(run, inner, ctx, seen, start)
+
+
+def lazy_start(tracer: Any, run: Any) -> Callable[[], None]:
+    """``on_start`` for ``run`` on the first call only, stamping the real start time."""
+    started: list[bool] = []
+
+    def start() -> None:
+        if not started:
+            started.append(True)
+            run.start_time = datetime.now(UTC)
+            tracer.on_start(run)
+
+    return start
 
 
 def _traced_body(
-    run: Any, inner: Iterator[Any], ctx: Ctx, seen: list[Any] | None = None
+    run: Any,
+    inner: Iterator[Any],
+    ctx: Ctx,
+    seen: list[Any] | None = None,
+    start: Callable[[], None] | None = None,
 ) -> Iterator[Any]:
     tracer = ctx.tracer
     assert tracer is not None
@@ -165,6 +188,8 @@ def _traced_body(
             chunks.append(chunk)
             yield chunk
     except BaseException as exc:
+        if start is not None:
+            start()
         run.error = exc
         tracer.on_error(run)
         raise
@@ -172,6 +197,8 @@ def _traced_body(
         close = getattr(inner, "close", None)
         if close is not None:
             close()
+    if start is not None:
+        start()
     if seen is not None:
         run.input = combine(seen)
     run.output = (chunks[-1] if chunks else None) if cumulative else combine(chunks)

@@ -1,6 +1,6 @@
 """Plugin: ``assign`` keeps the input's keys and adds typed ones."""
 
-# ruff: noqa: E501  (revealed types are compared whole)
+
 
 from typing import reveal_type
 

@@ -1,6 +1,6 @@
 """Plugin: dict literals on either side of ``|`` (and in ``pipe``) are keyed parallels."""
 
-# ruff: noqa: E501  (revealed types are compared whole)
+
 
 from collections.abc import Mapping
 from typing import Any, TypedDict, reveal_type

@@ -1,6 +1,6 @@
 """Plugin: code it does not recognise keeps the layer-1 type (no error, no crash)."""
 
-# ruff: noqa: E501  (revealed types are compared whole)
+
 
 from typing import Any, reveal_type
 

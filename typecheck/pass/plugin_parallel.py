@@ -1,6 +1,6 @@
 """Plugin: ``RunnableParallel(...)`` outputs a TypedDict of its branch outputs."""
 
-# ruff: noqa: E501  (revealed types are compared whole)
+
 
 from typing import reveal_type
 

@@ -1,6 +1,6 @@
 """Plugin: ``pick("a")`` is that key's type, ``pick([...])`` a TypedDict of those keys."""
 
-# ruff: noqa: E501  (revealed types are compared whole)
+
 
 from typing import reveal_type
 

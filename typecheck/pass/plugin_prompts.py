@@ -1,6 +1,6 @@
 """Plugin: a prompt's input is a TypedDict of its template variables."""
 
-# ruff: noqa: E501  (revealed types are compared whole)
+
 
 from typing import TypedDict, reveal_type
 

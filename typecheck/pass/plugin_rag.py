@@ -1,6 +1,6 @@
 """Plugin: the seed's retrieval chain is a ``Runnable[str, str]``."""
 
-# ruff: noqa: E501  (revealed types are compared whole)
+
 
 from typing import reveal_type
 

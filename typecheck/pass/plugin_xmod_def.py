@@ -1,6 +1,6 @@
 """Plugin, cross-module: a keyed output defined here is read in ``plugin_xmod_use``."""
 
-# ruff: noqa: E501  (revealed types are compared whole)
+
 
 from typing import reveal_type
 
