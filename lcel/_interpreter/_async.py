@@ -72,21 +72,8 @@ async def closing_aiter(it: AsyncIterator[Any]) -> AsyncIterator[AsyncIterator[A
 
 
 async def acombine(chunks: AsyncIterator[Any]) -> Any:
-    acc: Any = NOTHING
-    parts: list[str] | None = None
-    async for chunk in chunks:
-        if parts is not None and isinstance(chunk, str):
-            parts.append(chunk)
-            continue
-        if parts is not None:
-            acc, parts = "".join(parts), None
-        if acc is NOTHING and isinstance(chunk, str):
-            parts = [chunk]
-            continue
-        acc = add(acc, chunk)
-    if parts is not None:
-        return "".join(parts)
-    return None if acc is NOTHING else acc
+    """:func:`combine` for an async stream."""
+    return combine([chunk async for chunk in chunks])
 
 
 async def _buffer_then_stream(
@@ -259,12 +246,8 @@ async def _lambda_agen(
     node: RunnableLambda[Any, Any], fn: Callable[..., Any], x: Any, ctx: Ctx, kw: dict[str, Any]
 ) -> AsyncIterator[Any]:
     wants = node._awants_config if fn is node.afunc else node._wants_config
-    token = CURRENT.set(ctx) if ctx is not DEFAULT_CTX else None
-    try:
-        gen = fn(x, config=ctx.user_config(), **kw) if wants else fn(x, **kw)
-    finally:
-        if token is not None:
-            CURRENT.reset(token)
+    extra = {"config": ctx.user_config()} if wants else {}
+    gen = S.call_user(fn, ctx, x, **extra, **kw)
     async with closing_aiter(gen) as it:
         async for chunk in it:
             yield chunk
@@ -323,14 +306,8 @@ async def _atransform_generator(
         ):
             yield chunk
         return
-    token = CURRENT.set(ctx) if ctx is not DEFAULT_CTX else None
-    try:
-        gen = (
-            fn(chunks, config=ctx.user_config(), **kw) if node._awants_config else fn(chunks, **kw)
-        )
-    finally:
-        if token is not None:
-            CURRENT.reset(token)
+    extra = {"config": ctx.user_config()} if node._awants_config else {}
+    gen = S.call_user(fn, ctx, chunks, **extra, **kw)
     async with closing_aiter(gen) as it:
         async for chunk in it:
             yield chunk
