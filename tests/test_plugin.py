@@ -29,6 +29,7 @@ FAIL_DIR = ROOT / "typecheck" / "fail"
 PLUGIN_PASS = sorted(PASS_DIR.glob("plugin_*.py"))
 PLUGIN_FAIL = sorted(FAIL_DIR.glob("plugin_*.py"))
 ALL_PASS = sorted(PASS_DIR.glob("*.py"))
+LAYER1_FAIL = sorted(p for p in FAIL_DIR.glob("*.py") if not p.name.startswith("plugin_"))
 LINE = re.compile(
     r"^(?P<file>[^:]+):(?P<line>\d+): (?P<kind>error|note): (?P<msg>.*?)(  \[(?P<code>[a-z-]+)\])?$"
 )
@@ -113,6 +114,11 @@ def fail_report(with_plugin: Path, workdir: Path) -> list[re.Match[str]]:
 
 
 @pytest.fixture(scope="module")
+def plain_fail_report(without_plugin: Path, workdir: Path) -> list[re.Match[str]]:
+    return _mypy(LAYER1_FAIL, without_plugin, workdir / "cache-without")[0]
+
+
+@pytest.fixture(scope="module")
 def plain_report(without_plugin: Path, workdir: Path) -> list[re.Match[str]]:
     return _mypy(ALL_PASS, without_plugin, workdir / "cache-without")[0]
 
@@ -151,6 +157,16 @@ def test_plugin_pass_case(path: Path, all_pass_report: list[re.Match[str]]) -> N
 
 @pytest.mark.parametrize("path", PLUGIN_FAIL, ids=lambda p: p.name)
 def test_plugin_fail_case(path: Path, fail_report: list[re.Match[str]]) -> None:
+    _assert_reported(path, fail_report)
+
+
+@pytest.mark.parametrize("path", LAYER1_FAIL, ids=lambda p: p.name)
+def test_fail_case_without_plugin(path: Path, plain_fail_report: list[re.Match[str]]) -> None:
+    """What plain typing rejects, it rejects without the plugin too (same lines, same codes)."""
+    _assert_reported(path, plain_fail_report)
+
+
+def _assert_reported(path: Path, fail_report: list[re.Match[str]]) -> None:
     expected = {
         i: re.findall(r"\[([a-z-]+)\]", line.split("# E:", 1)[1])
         for i, line in enumerate(path.read_text().splitlines(), 1)
