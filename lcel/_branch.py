@@ -89,8 +89,11 @@ class RunnableBranch(Runnable[InT_contra, OutT_co]):
 
     @property
     def input_type(self) -> Any:  # Any: a type form
-        """The first branch runnable's input type."""
-        return self.branches[0][1].input_type
+        """What every branch (conditions included) accepts, merged."""
+        from lcel._parallel import merge_input_types
+
+        runnables = [r for pair in self.branches for r in pair] + [self.default]
+        return merge_input_types(self.get_name("Input"), [r.input_type for r in runnables])
 
     @property
     def output_type(self) -> Any:  # Any: a type form

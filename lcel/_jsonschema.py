@@ -109,9 +109,11 @@ def runnable_input_schema(runnable: Any) -> JsonSchema:  # Any: duck-typed, any 
 
 def runnable_output_schema(runnable: Any) -> JsonSchema:  # Any: duck-typed, any runnable-like
     """The output schema of ``runnable``: its ``output_type``, titled ``"<Name>Output"``
-    (``<Name>`` as in :func:`runnable_input_schema`, from ``_schema_output_owner()``)."""
+    where ``<Name>`` is the ``get_name()`` of the runnable that owns the output (a sequence's
+    last step, via ``_schema_output_owner()``): ``ChatPromptTemplateOutput``, as LangChain
+    titles it; only input titles take a ``_schema_title_stem()`` (``PromptInput``)."""
     owner = _owner(runnable, "_schema_output_owner")
-    return schema_for_type(runnable.output_type, title=f"{_title_stem(owner)}Output")
+    return schema_for_type(runnable.output_type, title=f"{owner.get_name()}Output")
 
 
 def property_title(name: str) -> str:

@@ -10,7 +10,7 @@ import attrs
 from lcel._runnable import Runnable, coerce_to_runnable
 from lcel._types import InT_contra, OutT_co
 
-__all__ = ["RunnableParallel", "keyed_typeddict"]
+__all__ = ["RunnableParallel", "keyed_typeddict", "merge_input_types"]
 
 
 @attrs.frozen(init=False, repr=False)
@@ -49,12 +49,10 @@ class RunnableParallel(Runnable[InT_contra, OutT_co]):
 
     @property
     def input_type(self) -> Any:  # Any: a type form
-        """The first branch input type that says something (``Any`` otherwise)."""
-        for _, step in self.branches:
-            tp = step.input_type
-            if tp is not Any:
-                return tp
-        return Any
+        """What every branch accepts: their keyed inputs merged (two prompts' variables)."""
+        return merge_input_types(
+            self.get_name("Input"), [step.input_type for _, step in self.branches]
+        )
 
     @property
     def output_type(self) -> Any:  # Any: a type form
@@ -88,3 +86,27 @@ def keyed_typeddict(
     if key is not None:
         _TD_CACHE[key] = td
     return td
+
+
+def merge_input_types(name: str, types: list[Any]) -> Any:  # Any: type forms in and out
+    """The input several runnables fed the same value all accept.
+
+    ``Any`` inputs say nothing and are skipped; when every other input is a ``TypedDict``
+    their keys are merged (required where any of them requires it); otherwise the first
+    type that says something wins.
+    """
+    import typing
+
+    known = [tp for tp in types if tp is not Any]
+    if not known:
+        return Any
+    if len(known) == 1 or not all(typing.is_typeddict(tp) for tp in known):
+        return known[0]
+    fields: dict[str, Any] = {}
+    required: set[str] = set()
+    for td in known:
+        hints = typing.get_type_hints(td)
+        for key, tp in hints.items():
+            fields.setdefault(key, tp)
+        required |= set(td.__required_keys__)
+    return keyed_typeddict(name, fields, frozenset(fields) - required)

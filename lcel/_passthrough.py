@@ -64,8 +64,9 @@ class RunnableAssign(Runnable[InT_contra, OutT_co]):
 
     @property
     def input_type(self) -> Any:  # Any: a type form
-        """A dict (the keys the input must have are not known without the plugin)."""
-        return dict[str, Any]
+        """What the mapper's steps need (their keyed inputs merged), else a dict."""
+        tp = self.mapper.input_type
+        return dict[str, Any] if tp is Any else tp
 
     @property
     def output_type(self) -> Any:  # Any: a type form

@@ -256,7 +256,7 @@ class BasePromptTemplate(
         )
 
     def _schema_title_stem(self) -> str:
-        """Schemas of every prompt are titled ``PromptInput`` / ``PromptOutput``."""
+        """Input schemas of every prompt are titled ``PromptInput``, as LangChain's are."""
         return "Prompt"
 
     def partial(self, **values: Any) -> Self:  # Any: variable values or zero-arg callables

@@ -692,3 +692,31 @@ def test_reprs_are_readable() -> None:
     seq = RunnableLambda(inc) | RunnableLambda(double)
     assert repr(seq) == "RunnableLambda(inc)\n| RunnableLambda(double)"
     assert "a: RunnableLambda(inc)" in repr(RunnableParallel(a=inc))
+
+
+def test_assign_and_pick_stream_what_their_steps_stream() -> None:
+    def letters(d: dict[str, Any]) -> Iterator[str]:
+        yield from "abc"
+
+    chain = RunnablePassthrough.assign(answer=letters)
+    expected = [{"question": "q"}, {"answer": "a"}, {"answer": "b"}, {"answer": "c"}]
+    assert list(chain.stream({"question": "q"})) == expected
+    assert arun(collect(chain.astream({"question": "q"}))) == expected
+    assert chain.invoke({"question": "q"}) == {"question": "q", "answer": "abc"}
+    picked = chain.pick("answer")
+    assert list(picked.stream({"question": "q"})) == ["a", "b", "c"]
+    assert arun(collect(picked.astream({"question": "q"}))) == ["a", "b", "c"]
+    assert picked.invoke({"question": "q"}) == "abc"
+    both = chain.pick(["question", "answer"])
+    assert list(both.stream({"question": "q"})) == expected
+
+
+def test_parallel_input_schema_merges_branch_inputs() -> None:
+    from lcel.prompts import PromptTemplate
+
+    p = RunnableParallel(
+        a=PromptTemplate.from_template("{x}"), b=PromptTemplate.from_template("{y}")
+    )
+    schema = p.input_schema
+    assert sorted(schema["properties"]) == ["x", "y"]
+    assert sorted(schema["required"]) == ["x", "y"]

@@ -203,7 +203,7 @@ def test_seed_chain_nodes_and_edges() -> None:
         "output",
     ]
     prompt = g.nodes[4]
-    assert (prompt.input_title, prompt.output_title) == ("PromptInput", "PromptOutput")
+    assert (prompt.input_title, prompt.output_title) == ("PromptInput", "ChatPromptTemplateOutput")
     assert g.nodes[5].input_title == "my_llmInput"
     assert edge_names(g) == [
         ("RunnableParallel<context,question>Input", "Docs", None),

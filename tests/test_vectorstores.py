@@ -257,7 +257,8 @@ def test_search_matches_brute_force(ops: list[tuple[str, int]], query: list[floa
         key=lambda p: -p[1],
     )[:k]
     assert len(found) == len(expected)
-    assert [round(s, 4) for _, s in found] == [round(s, 4) for _, s in expected]
+    # float32 storage: scores agree with the float64 brute force to about 1e-6
+    assert [s for _, s in found] == pytest.approx([s for _, s in expected], abs=1e-4)
     assert {d.id for d, _ in found} <= set(alive)
 
 

@@ -610,10 +610,31 @@ async def _astream_via_ainvoke(
     yield await AINVOKE[type(node)](node, x, ctx, kw)
 
 
+async def _astream_assign(
+    node: RunnableAssign[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> AsyncIterator[Any]:
+    passed = S.assign_passed_keys(node, x)
+    if passed:
+        yield passed
+    async with closing_aiter(astream(node.mapper, x, ctx)) as it:
+        async for chunk in it:
+            yield chunk
+
+
+async def _atransform_pick(
+    node: RunnablePick[Any, Any], chunks: AsyncIterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> AsyncIterator[Any]:
+    async for chunk in chunks:
+        part = S.pick_chunk(node, chunk)
+        if part is not NOTHING:
+            yield part
+
+
 AINVOKE[RunnableAssign] = _ainvoke_assign
-ASTREAM[RunnableAssign] = _astream_via_ainvoke
+ASTREAM[RunnableAssign] = _astream_assign
 AINVOKE[RunnablePick] = _ainvoke_pick
-ASTREAM[RunnablePick] = _astream_via_ainvoke
+ASTREAM[RunnablePick] = lambda node, x, ctx, kw: _atransform_pick(node, _one(x), ctx, kw)
+ATRANSFORM[RunnablePick] = _atransform_pick
 
 
 # -- branch ------------------------------------------------------------------------------------

@@ -59,6 +59,10 @@ class Ctx:
         if not config:
             return self
         merged = merge_configs(self.config, config)
+        # run_name / run_id name only the next run: they live in this Ctx's own slots, not
+        # in the config its children inherit.
+        merged.pop("run_name", None)
+        merged.pop("run_id", None)
         tracer = self.tracer
         if config.get("callbacks"):
             from lcel._interpreter._trace import tracer_for

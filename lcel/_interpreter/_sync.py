@@ -79,7 +79,7 @@ def _buffer_then_stream(
 def consumes_stream(node: Any) -> bool:
     """Whether ``node`` turns input chunks into output chunks as they come."""
     cls = type(node)
-    if cls is RunnablePassthrough or cls is RunnableGenerator:
+    if cls is RunnablePassthrough or cls is RunnableGenerator or cls is RunnablePick:
         return True
     if cls is RunnableLambda:
         return False
@@ -612,10 +612,46 @@ def pick(node: RunnablePick[Any, Any], x: Any) -> Any:
     return {k: x[k] for k in node.keys if k in x}
 
 
+def assign_passed_keys(node: RunnableAssign[Any, Any], x: Any) -> dict[str, Any]:
+    """The input keys an assign passes through untouched: its first stream chunk."""
+    expect_mapping(node, x)
+    added = {k for k, _ in node.mapper.branches}
+    return {k: v for k, v in x.items() if k not in added}
+
+
+def _stream_assign(
+    node: RunnableAssign[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
+) -> Iterator[Any]:
+    """The input's keys first, then each added key's chunks as its step streams them."""
+    passed = assign_passed_keys(node, x)
+    if passed:
+        yield passed
+    yield from stream(node.mapper, x, ctx)
+
+
+def pick_chunk(node: RunnablePick[Any, Any], chunk: Any) -> Any:
+    """The picked part of one dict chunk, or ``NOTHING`` when it has none of the keys."""
+    expect_mapping(node, chunk)
+    if isinstance(node.keys, str):
+        return chunk.get(node.keys, NOTHING)
+    picked = {k: chunk[k] for k in node.keys if k in chunk}
+    return picked if picked else NOTHING
+
+
+def _transform_pick(
+    node: RunnablePick[Any, Any], chunks: Iterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> Iterator[Any]:
+    for chunk in chunks:
+        part = pick_chunk(node, chunk)
+        if part is not NOTHING:
+            yield part
+
+
 INVOKE[RunnableAssign] = _invoke_assign
-STREAM[RunnableAssign] = lambda node, x, ctx, kw: iter((_invoke_assign(node, x, ctx, kw),))
+STREAM[RunnableAssign] = _stream_assign
 INVOKE[RunnablePick] = lambda node, x, ctx, kw: pick(node, x)
-STREAM[RunnablePick] = lambda node, x, ctx, kw: iter((pick(node, x),))
+STREAM[RunnablePick] = lambda node, x, ctx, kw: _transform_pick(node, iter((x,)), ctx, kw)
+TRANSFORM[RunnablePick] = _transform_pick
 
 
 # -- branch ------------------------------------------------------------------------------------
