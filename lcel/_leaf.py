@@ -106,6 +106,9 @@ class Component(Runnable[InT_contra, OutT_co]):
     ) -> AsyncIterator[OutT_co]:
         raise NotImplementedError  # never called: the interpreter sees it is not overridden
 
+    def _trace_input(self, input: Any) -> Any:  # Any: this leaf's input, shown
+        return input
+
     def _finalize(self, combined: Any) -> OutT_co:  # Any: the sum of this leaf's chunks
         return combined  # type: ignore[no-any-return]
 

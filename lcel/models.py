@@ -183,6 +183,13 @@ class BaseChatModel(Component[LanguageModelInput, AIMessage]):
         """Async :meth:`stream`."""
         return cast(AsyncIterator[AIMessageChunk], super().astream(input, config))
 
+    def _trace_input(self, input: Any) -> Any:  # Any: the model's input
+        """Events show a chat model's input as LangChain does: ``{"messages": [[...]]}``."""
+        try:
+            return {"messages": [_coerce_messages(self, input)]}
+        except InputValidationError:
+            return input
+
     def _finalize(self, combined: Any) -> AIMessage:  # Any: the sum of this model's chunks
         """The streamed chunks' sum as the :class:`AIMessage` ``invoke`` would return."""
         if isinstance(combined, AIMessageChunk):

@@ -30,6 +30,9 @@ Choices (where LangChain leaves room):
   of its chunks (an ``AIMessageChunk``, itself an ``AIMessage``).
 - ``parent_ids`` (``v2``) lists every ancestor run, root first, including runs outside the
   stream when ``astream_events`` is itself called inside a traced step.
+- *Inputs.* ``data["input"]`` is the run's input as given, except that a chat model's is
+  shown as LangChain shows it, ``{"messages": [[...the messages it was sent...]]}`` (the
+  leaf's ``_trace_input``).
 - Models stream under both streams even where the chain only invokes them (the tracer asks
   the interpreter for ``stream_leaves``), so their tokens are reported as they come.
 """
@@ -419,7 +422,7 @@ class _EventTracer:
         if run.run_type not in _NO_STREAM_EVENTS:
             stream = {"event": prefix + "_stream", **base}
         self.runs[run] = _RunInfo(prefix, base, stream)
-        data: EventData = {} if run.input is NOTHING else {"input": run.input}
+        data: EventData = {} if run.input is NOTHING else {"input": _shown_input(run)}
         self.push({"event": prefix + "_start", **base, "data": data})
 
     def on_stream(self, run: Run, chunk: Any) -> None:  # Any: a chunk of any type
@@ -438,7 +441,9 @@ class _EventTracer:
             return
         output = run.output if self.v2 else _v1_output(run.run_type, run.output)
         data: EventData = (
-            {"output": output} if run.input is NOTHING else {"input": run.input, "output": output}
+            {"output": output}
+            if run.input is NOTHING
+            else {"input": _shown_input(run), "output": output}
         )
         self.push({"event": info.prefix + "_end", **info.base, "data": data})
 
@@ -448,8 +453,14 @@ class _EventTracer:
             return
         data: EventData = {"error": run.error} if run.error is not None else {}
         if run.input is not NOTHING:
-            data["input"] = run.input
+            data["input"] = _shown_input(run)
         self.push({"event": info.prefix + "_end", **info.base, "data": data})
+
+
+def _shown_input(run: Run) -> Any:  # Any: a run's input, as events show it
+    """A leaf may show its input its own way (a chat model: ``{"messages": [[...]]}``)."""
+    show = getattr(run.node, "_trace_input", None)
+    return run.input if show is None else show(run.input)
 
 
 def astream_events(

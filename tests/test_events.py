@@ -172,7 +172,10 @@ def test_seed_chain_v2_all_events() -> None:
     model_start = by_kind["on_chat_model_start"]
     assert model_start["name"] == "my_llm"
     assert model_start["tags"] == ["seq:step:3"]
-    assert isinstance(model_start["data"]["input"], ChatPromptValue)
+    # shown as LangChain shows it: {"messages": [[...the prompt's messages...]]}
+    (shown,) = model_start["data"]["input"]["messages"]
+    assert [m.type for m in shown] == ["human"]
+    assert "where did harrison work?" in shown[0].content
     model_end = by_kind["on_chat_model_end"]
     assert isinstance(model_end["data"]["output"], AIMessage)
     assert model_end["data"]["output"].content == ANSWER
