@@ -64,7 +64,9 @@ class RunnableBranch(Runnable[InT_contra, OutT_co]):
     ) -> None: ...
 
     @overload
-    def __init__(self: RunnableBranch[Any, Any], *args: Any) -> None: ...
+    def __init__(
+        self: RunnableBranch[Any, Any], a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, /, *args: Any
+    ) -> None: ...  # more branches than the overloads above: types not tracked
 
     def __init__(self, *args: Any) -> None:
         if len(args) < 2:

@@ -43,13 +43,13 @@ class RunnableConfig(TypedDict, total=False):
     """
 
     tags: list[str]
-    metadata: dict[str, Any]
+    metadata: Mapping[str, object]
     run_name: str
     run_id: uuid.UUID
     max_concurrency: int | None
     recursion_limit: int
-    callbacks: Any  # Any: a handler list; its protocol is defined by lcel.tracing
-    configurable: dict[str, Any]
+    callbacks: object  # handlers (a list); their protocol is lcel.callbacks.CallbackHandler
+    configurable: Mapping[str, object]
 
 
 def ensure_config(config: Mapping[str, Any] | None) -> RunnableConfig:

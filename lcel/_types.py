@@ -1,22 +1,26 @@
 """Type variables and aliases shared by every module.
 
 Type variables are named by role and variance: ``InT_contra`` is a runnable's input,
-``OutT_co`` its output, ``OtherOutT`` the output of whatever it is composed with.
+``OutT_co`` its output, ``OtherOutT`` the output of whatever it is composed with. Input and
+output default to ``Any`` (PEP 696), so ``RunnableLambda(lambda x: x + 1)`` with nothing to
+infer from is ``RunnableLambda[Any, Any]``, not an error asking for an annotation.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any
+
+from typing_extensions import TypeVar
 
 __all__ = ["InT", "InT_contra", "OtherInT", "OtherOutT", "OutT", "OutT_co", "T"]
 
-InT_contra = TypeVar("InT_contra", contravariant=True)
+InT_contra = TypeVar("InT_contra", contravariant=True, default=Any)
 """The input of a runnable: contravariant, a runnable of ``object`` accepts anything."""
-OutT_co = TypeVar("OutT_co", covariant=True)
+OutT_co = TypeVar("OutT_co", covariant=True, default=Any)
 """The output of a runnable: covariant, a runnable of ``bool`` is a runnable of ``int``."""
-InT = TypeVar("InT")
+InT = TypeVar("InT", default=Any)
 """An input type in an invariant position (constructors, factories)."""
-OutT = TypeVar("OutT")
+OutT = TypeVar("OutT", default=Any)
 """An output type in an invariant position (constructors, factories)."""
 OtherInT = TypeVar("OtherInT")
 """The input of the runnable on the other side of a composition."""
