@@ -412,12 +412,12 @@ def _parallel_hook(ctx: FunctionContext) -> Type:
     """``RunnableParallel(a=..., b=...)`` / ``RunnableParallel({"a": ...})``."""
     try:
         entries: list[tuple[str, Expression]] = []
-        for formal, args, kinds, names in zip(
-            ctx.callee_arg_names, ctx.args, ctx.arg_kinds, ctx.arg_names, strict=False
+        for index, (formal, args, kinds, names) in enumerate(
+            zip(ctx.callee_arg_names, ctx.args, ctx.arg_kinds, ctx.arg_names, strict=False)
         ):
             if not args:
                 continue
-            if formal == "steps__":
+            if formal == "steps__" or (index == 0 and formal is None):  # positional-only
                 if len(args) != 1 or not isinstance(args[0], DictExpr):
                     return ctx.default_return_type
                 literal = _dict_entries(args[0])

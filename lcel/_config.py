@@ -38,8 +38,9 @@ _KNOWN_KEYS = frozenset(
 class RunnableConfig(TypedDict, total=False):
     """Options for one run; every key is optional.
 
-    ``callbacks`` holds handlers (see :mod:`lcel.tracing`); typed ``Any`` because the
-    handler protocol lives with the tracer and a list of handlers or a manager both fit.
+    No item is typed ``Any``: a TypedDict holding ``Any`` makes mypy give up on overloads
+    taking ``(input, config)`` functions (an async one would lose its types). ``metadata``
+    and ``configurable`` are read-only mappings, so a user's ``dict[str, str]`` fits.
     """
 
     tags: list[str]

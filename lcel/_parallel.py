@@ -29,6 +29,7 @@ class RunnableParallel(Runnable[InT_contra, OutT_co]):
         self: RunnableParallel[Any, dict[str, Any]],
         steps__: Mapping[str, Runnable[Any, Any] | Callable[[Any], Any] | Mapping[str, Any]]
         | None = None,
+        /,
         **kwargs: Runnable[Any, Any] | Callable[[Any], Any] | Mapping[str, Any],
     ) -> None:
         merged = {**(steps__ or {}), **kwargs}
