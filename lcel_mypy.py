@@ -104,6 +104,10 @@ PLACEHOLDER: Final = "lcel.prompts.MessagesPlaceholder"
 BASE_MESSAGE: Final = "lcel.messages.BaseMessage"
 
 _METHODS: Final = frozenset({"__or__", "__ror__", "pipe", "assign", "pick"})
+_PROMPT_PARTIALS: Final = frozenset(
+    f"{PROMPTS}.{cls}.partial"
+    for cls in ("PromptTemplate", "ChatPromptTemplate", "BasePromptTemplate")
+)
 _PROMPT_FACTORIES: Final = frozenset(
     {
         f"{PROMPTS}.PromptTemplate.from_template",
@@ -773,6 +777,27 @@ def _prompt_input(api: CheckerPluginInterface, variables: _Vars) -> TypedDictTyp
     return _typeddict(api, items, required_keys, set(items))
 
 
+def _partial_hook(ctx: MethodContext) -> Type:
+    """``prompt.partial(b=...)``: the variables filled in advance leave the prompt's input."""
+    try:
+        ret = get_proper_type(ctx.default_return_type)
+        if not isinstance(ret, Instance) or not ret.args:
+            return ctx.default_return_type
+        keyed = get_proper_type(ret.args[0])
+        if not isinstance(keyed, TypedDictType):
+            return ctx.default_return_type
+        filled = {name for names in ctx.arg_names for name in names if name is not None}
+        if not filled:
+            return ctx.default_return_type
+        items = {k: v for k, v in keyed.items.items() if k not in filled}
+        required = {k for k in keyed.required_keys if k not in filled}
+        readonly = {k for k in keyed.readonly_keys if k not in filled}
+        narrowed = _typeddict(ctx.api, items, required, readonly)
+        return ret.copy_modified(args=[narrowed, *ret.args[1:]])
+    except Exception:
+        return ctx.default_return_type
+
+
 def _prompt_hook(ctx: MethodContext) -> Type:
     """``from_template("... {x}")`` / ``from_messages([...])``: input = TypedDict of variables."""
     try:
@@ -887,6 +912,8 @@ class LcelPlugin(Plugin):
     def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
         if fullname in _PROMPT_FACTORIES:
             return _prompt_hook
+        if fullname in _PROMPT_PARTIALS:
+            return _partial_hook
         if fullname in _TOOL_FACTORIES:
             return _tool_hook
         owner, _, method = fullname.rpartition(".")
