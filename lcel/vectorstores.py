@@ -432,6 +432,10 @@ class VectorStoreRetriever(Component[str, list[Document]]):
             type(self.vectorstore.embeddings).__name__,
         )
 
+    def _trace_input(self, input: Any) -> Any:  # Any: the query, as shown
+        """Events show a retriever's input as LangChain does: ``{"query": ...}``."""
+        return {"query": input}
+
     def __repr__(self) -> str:
         options = [f"k={self.k}"]
         if self.filter is not None:

@@ -720,3 +720,29 @@ def test_parallel_input_schema_merges_branch_inputs() -> None:
     schema = p.input_schema
     assert sorted(schema["properties"]) == ["x", "y"]
     assert sorted(schema["required"]) == ["x", "y"]
+
+
+def test_empty_parallel_returns_an_empty_dict() -> None:
+    assert RunnableParallel().invoke(1) == {}
+    assert arun(RunnableParallel().ainvoke(1)) == {}
+    assert RunnableParallel().batch([1, 2]) == [{}, {}]
+    assert (RunnableLambda(len) | {}).invoke([1]) == {}
+
+
+def test_retry_fed_a_stream_passes_it_through_once() -> None:
+    def upper(chunks: Iterator[str]) -> Iterator[str]:
+        for chunk in chunks:
+            yield chunk.upper()
+
+    retried = RunnableGenerator(upper).with_retry()
+    assert list(retried.transform(iter(["a", "b"]))) == ["A", "B"]
+    assert list((RunnableGenerator(_chars) | retried).stream("ab")) == ["A", "B"]
+    assert arun(collect((RunnableGenerator(_achars) | retried).astream("ab"))) == ["A", "B"]
+
+
+def test_config_given_to_functions_has_langchain_defaults() -> None:
+    def show(x: int, config: RunnableConfig) -> tuple[Any, ...]:
+        return (config["tags"], config["metadata"], config["recursion_limit"])
+
+    assert RunnableLambda(show).invoke(1) == ([], {}, 25)
+    assert RunnableLambda(show).invoke(1, {"recursion_limit": 7, "tags": ["t"]}) == (["t"], {}, 7)

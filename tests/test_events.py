@@ -111,7 +111,7 @@ def test_seed_example_v1_with_include_names() -> None:
     assert kinds(events)[-1] == ("on_chat_model_end", "my_llm")
     assert all("parent_ids" not in e for e in events)  # v1 has none
     retriever_end = events[1]
-    assert retriever_end["data"]["input"] == "where did harrison work?"
+    assert retriever_end["data"]["input"] == {"query": "where did harrison work?"}  # the seed table
     assert retriever_end["data"]["output"] == {
         "documents": [Document(page_content="harrison worked at kensho", id=docs_id(events))]
     }

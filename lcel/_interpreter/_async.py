@@ -460,6 +460,8 @@ async def gather_bounded(
     every task and waits for them, then propagates unchanged.
     """
     n = len(factories)
+    if n == 0:
+        return []
     if n == 1:
         try:
             return [await factories[0]()]
@@ -753,6 +755,7 @@ async def _astream_retry(
 
 AINVOKE[RunnableRetry] = _ainvoke_retry
 ASTREAM[RunnableRetry] = _astream_retry
+ATRANSFORM[RunnableRetry] = lambda node, chunks, ctx, kw: atransform(node.bound, chunks, ctx, kw)
 
 
 # -- fallbacks ---------------------------------------------------------------------------------

@@ -90,9 +90,17 @@ class Ctx:
 
     def user_config(self) -> RunnableConfig:
         """The config handed to user functions and components (a copy they may keep)."""
-        cfg: dict[str, Any] = dict(self.config)
+        # Every key a LangChain-era function may index directly, with LangChain's defaults.
+        cfg: dict[str, Any] = {
+            "tags": [],
+            "metadata": {},
+            "callbacks": None,
+            "recursion_limit": DEFAULT_RECURSION_LIMIT,
+            "configurable": {},
+            **self.config,
+        }
         if self.step_tag is not None:
-            cfg["tags"] = [*cfg.get("tags", ()), self.step_tag]
+            cfg["tags"] = [*cfg["tags"], self.step_tag]
         if self.run_name is not None:
             cfg["run_name"] = self.run_name
         return cfg  # type: ignore[return-value]

@@ -442,6 +442,8 @@ def run_in_threads(
     """Run ``calls`` on a bounded thread pool, order kept; the first failure cancels the
     calls not yet started, waits for the running ones, and is raised unchanged."""
     n = len(calls)
+    if n == 0:
+        return []
     if n == 1:
         try:
             return [calls[0]()]
@@ -764,8 +766,17 @@ def _stream_retry(
         return
 
 
+def _transform_retry(
+    node: RunnableRetry[Any, Any], chunks: Iterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> Iterator[Any]:
+    # A stream cannot be replayed: fed one, the retried step runs once on it (as LangChain's
+    # retry does); retries apply when it has its whole input (invoke, stream).
+    return transform(node.bound, chunks, ctx, kw)
+
+
 INVOKE[RunnableRetry] = _invoke_retry
 STREAM[RunnableRetry] = _stream_retry
+TRANSFORM[RunnableRetry] = _transform_retry
 
 
 # -- fallbacks ---------------------------------------------------------------------------------
