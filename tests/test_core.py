@@ -18,6 +18,7 @@ from lcel import (
     RunnableLambda,
     RunnableParallel,
     RunnablePassthrough,
+    RunnablePick,
     RunnableSequence,
     chain,
 )
@@ -746,3 +747,30 @@ def test_config_given_to_functions_has_langchain_defaults() -> None:
 
     assert RunnableLambda(show).invoke(1) == ([], {}, 25)
     assert RunnableLambda(show).invoke(1, {"recursion_limit": 7, "tags": ["t"]}) == (["t"], {}, 7)
+
+
+def test_parallel_fed_a_stream_streams_every_branch() -> None:
+    def upper(chunks: Iterator[str]) -> Iterator[str]:
+        for chunk in chunks:
+            yield chunk.upper()
+
+    source = RunnableGenerator(_chars)
+    chain = source | {"up": RunnableGenerator(upper), "all": lambda s: f"<{s}>"}
+    for chunks in (list(chain.stream("ab")), arun(collect(chain.astream("ab")))):
+        assert [c for c in chunks if "up" in c] == [{"up": "A"}, {"up": "B"}]
+        assert {"all": "<ab>"} in chunks
+    assert chain.invoke("ab") == {"up": "AB", "all": "<ab>"}
+    picked = source | {"x": RunnablePassthrough()} | RunnablePick.create("x")
+    assert list(picked.stream("abc")) == ["a", "b", "c"]
+
+
+def test_parallel_fed_a_failing_stream_raises_the_upstream_error() -> None:
+    def broken(text: str) -> Iterator[str]:
+        yield "a"
+        raise LookupError("upstream broke")
+
+    chain = RunnableLambda(broken) | {"same": RunnablePassthrough()}
+    with pytest.raises(LookupError, match="upstream broke"):
+        list(chain.stream("x"))
+    with pytest.raises(LookupError, match="upstream broke"):
+        arun(collect(chain.astream("x")))

@@ -521,27 +521,84 @@ async def _ainvoke_parallel(
     return {key: out for (key, _), out in zip(node.branches, outs, strict=True)}
 
 
-async def _astream_parallel(
+def _astream_parallel(
     node: RunnableParallel[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
 ) -> AsyncIterator[Any]:
     """Each branch streams; chunks come out as ``{key: chunk}`` in arrival order."""
+    return _afan_out(node, ctx, lambda i, step, bctx: astream(step, x, bctx))
+
+
+async def _atransform_parallel(
+    node: RunnableParallel[Any, Any], chunks: AsyncIterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> AsyncIterator[Any]:
+    """Fed a stream, every branch gets each input chunk as it comes (a feeder task copies
+    them into one queue per branch)."""
+    feeds: list[asyncio.Queue[Any]] = [asyncio.Queue() for _ in node.branches]
+
+    async def feed() -> None:
+        error: BaseException | None = None
+        try:
+            async with closing_aiter(chunks) as upstream:
+                async for chunk in upstream:
+                    for q in feeds:
+                        q.put_nowait(chunk)
+        except Exception as exc:  # handed to every branch, which re-raises it
+            error = exc
+        for q in feeds:
+            q.put_nowait(S._Ended(error))
+
+    async def drain(q: asyncio.Queue[Any]) -> AsyncIterator[Any]:
+        while True:
+            item = await q.get()
+            if isinstance(item, S._Ended):
+                if item.error is not None:
+                    raise item.error
+                return
+            yield item
+
+    feeder = asyncio.ensure_future(feed())
+    try:
+        async with closing_aiter(
+            _afan_out(node, ctx, lambda i, step, bctx: atransform(step, drain(feeds[i]), bctx))
+        ) as it:
+            async for chunk in it:
+                yield chunk
+    finally:
+        await cancel_all([feeder])
+
+
+async def _afan_out(
+    node: RunnableParallel[Any, Any],
+    ctx: Ctx,
+    open_branch: Callable[[int, Any, Ctx], AsyncIterator[Any]],
+) -> AsyncIterator[Any]:
+    """Run ``open_branch(i, step, ctx)`` for every branch as tasks, yielding ``{key: chunk}``
+    as chunks arrive; the first error cancels the others and is raised."""
     traced = ctx.tracer is not None
     queue: asyncio.Queue[tuple[str, Any, BaseException | None]] = asyncio.Queue()
     sentinel = object()
+    limit = asyncio.Semaphore(ctx.max_concurrency) if ctx.max_concurrency else None
 
-    async def pump(key: str, step: Any) -> None:
+    async def pump(index: int, key: str, step: Any) -> None:
         try:
-            async with closing_aiter(
-                astream(step, x, ctx.tagged(f"map:key:{key}") if traced else ctx)
-            ) as it:
-                async for chunk in it:
-                    await queue.put((key, chunk, None))
+            if limit is not None:
+                await limit.acquire()
+            try:
+                bctx = ctx.tagged(f"map:key:{key}") if traced else ctx
+                async with closing_aiter(open_branch(index, step, bctx)) as it:
+                    async for chunk in it:
+                        await queue.put((key, chunk, None))
+            finally:
+                if limit is not None:
+                    limit.release()
         except BaseException as exc:
             await queue.put((key, sentinel, exc))
             return
         await queue.put((key, sentinel, None))
 
-    tasks = [asyncio.ensure_future(pump(k, s)) for k, s in node.branches]
+    tasks = [
+        asyncio.ensure_future(pump(i, k, s)) for i, (k, s) in enumerate(node.branches)
+    ]
     try:
         remaining = len(tasks)
         while remaining:
@@ -558,6 +615,7 @@ async def _astream_parallel(
 
 AINVOKE[RunnableParallel] = _ainvoke_parallel
 ASTREAM[RunnableParallel] = _astream_parallel
+ATRANSFORM[RunnableParallel] = _atransform_parallel
 
 
 # -- passthrough, assign, pick ---------------------------------------------------------------------

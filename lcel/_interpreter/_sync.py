@@ -79,7 +79,7 @@ def _buffer_then_stream(
 def consumes_stream(node: Any) -> bool:
     """Whether ``node`` turns input chunks into output chunks as they come."""
     cls = type(node)
-    if cls is RunnablePassthrough or cls is RunnableGenerator or cls is RunnablePick:
+    if cls in (RunnablePassthrough, RunnableGenerator, RunnablePick, RunnableParallel):
         return True
     if cls is RunnableLambda:
         return False
@@ -515,13 +515,76 @@ def _stream_parallel(
 ) -> Iterator[Any]:
     """Each branch streams in its own thread; chunks come out as ``{key: chunk}`` in arrival
     order. Closing the stream stops the branches at their next chunk and waits for them."""
+    return _fan_out(node, ctx, lambda i, step, bctx: stream(step, x, bctx))
+
+
+def _transform_parallel(
+    node: RunnableParallel[Any, Any], chunks: Iterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> Iterator[Any]:
+    """Fed a stream, every branch gets each input chunk as it comes (a feeder thread copies
+    them into one queue per branch), so a parser branch streams behind a model."""
+    feeds: list[queue.SimpleQueue[Any]] = [queue.SimpleQueue() for _ in node.branches]
+    stop = threading.Event()
+
+    def feed() -> None:
+        error: BaseException | None = None
+        try:
+            for chunk in chunks:
+                if stop.is_set():
+                    break
+                for q in feeds:
+                    q.put(chunk)
+        except BaseException as exc:  # handed to every branch, which re-raises it
+            error = exc
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+            for q in feeds:
+                q.put(_Ended(error))
+
+    def drain(q: queue.SimpleQueue[Any]) -> Iterator[Any]:
+        while True:
+            item = q.get()
+            if isinstance(item, _Ended):
+                if item.error is not None:
+                    raise item.error
+                return
+            yield item
+
+    feeder = threads.submit(feed)
+    try:
+        yield from _fan_out(
+            node, ctx, lambda i, step, bctx: transform(step, drain(feeds[i]), bctx)
+        )
+    finally:
+        stop.set()
+        cf.wait([feeder])
+
+
+class _Ended:
+    """End of a branch's input feed (with the upstream error, if it failed)."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: BaseException | None) -> None:
+        self.error = error
+
+
+def _fan_out(
+    node: RunnableParallel[Any, Any],
+    ctx: Ctx,
+    open_branch: Callable[[int, Any, Ctx], Iterator[Any]],
+) -> Iterator[Any]:
+    """Run ``open_branch(i, step, ctx)`` for every branch in threads, yielding
+    ``{key: chunk}`` as chunks arrive; the first error stops everything and is raised."""
     traced = ctx.tracer is not None
     chunks: queue.SimpleQueue[tuple[str, Any, BaseException | None]] = queue.SimpleQueue()
     stop = threading.Event()
 
-    def pump(key: str, step: Any) -> None:
+    def pump(index: int, key: str, step: Any) -> None:
         try:
-            it = stream(step, x, ctx.tagged(f"map:key:{key}") if traced else ctx)
+            it = open_branch(index, step, ctx.tagged(f"map:key:{key}") if traced else ctx)
             try:
                 for chunk in it:
                     if stop.is_set():
@@ -537,13 +600,15 @@ def _stream_parallel(
         chunks.put((key, _DONE, None))
 
     n = len(node.branches)
-    limit = threading.BoundedSemaphore(ctx.max_concurrency or n)
+    limit = threading.BoundedSemaphore(ctx.max_concurrency or max(n, 1))
 
-    def bounded_pump(key: str, step: Any) -> None:
+    def bounded_pump(index: int, key: str, step: Any) -> None:
         with limit:
-            pump(key, step)
+            pump(index, key, step)
 
-    futures = [threads.submit(bounded_pump, key, step) for key, step in node.branches]
+    futures = [
+        threads.submit(bounded_pump, i, key, step) for i, (key, step) in enumerate(node.branches)
+    ]
     try:
         remaining = n
         while remaining:
@@ -561,6 +626,7 @@ def _stream_parallel(
 
 INVOKE[RunnableParallel] = _invoke_parallel
 STREAM[RunnableParallel] = _stream_parallel
+TRANSFORM[RunnableParallel] = _transform_parallel
 
 
 # -- passthrough, assign, pick -------------------------------------------------------------------
