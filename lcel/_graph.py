@@ -10,7 +10,7 @@ fallbacks, assign) expand to what they wrap. Every other runnable is one node.
 >>> def add_one(x: int) -> int:
 ...     return x + 1
 >>> g = graph_of(RunnableLambda(add_one) | {"a": RunnableLambda(add_one), "b": add_one})
->>> [n.name for n in g.nodes]
+>>> [n.name for n in g.nodes.values()]
 ['add_oneInput', 'add_one', 'RunnableParallel<a,b>Input', 'add_one', 'add_one', \
 'RunnableParallel<a,b>Output']
 """
@@ -82,25 +82,34 @@ class Edge:
 
 @attrs.frozen
 class Graph:
-    """Nodes and edges of a runnable, from its input node to its output node."""
+    """Nodes and edges of a runnable, from its input node to its output node.
 
-    nodes: tuple[Node, ...]
+    ``nodes`` maps node ids to nodes, in order, as LangChain's ``Graph.nodes`` does;
+    ``node_list`` holds the same nodes as a tuple.
+    """
+
+    node_list: tuple[Node, ...]
     edges: tuple[Edge, ...]
+
+    @property
+    def nodes(self) -> dict[str, Node]:
+        """Node id → node, input node first, output node last."""
+        return {n.id: n for n in self.node_list}
 
     def node(self, node_id: str) -> Node:
         """The node with id ``node_id``."""
-        for n in self.nodes:
+        for n in self.node_list:
             if n.id == node_id:
                 return n
         raise KeyError(node_id)
 
     def first_node(self) -> Node:
         """The input node."""
-        return next(n for n in self.nodes if n.kind == "input")
+        return next(n for n in self.node_list if n.kind == "input")
 
     def last_node(self) -> Node:
         """The output node."""
-        return next(n for n in self.nodes if n.kind == "output")
+        return next(n for n in self.node_list if n.kind == "output")
 
     def successors(self, node_id: str) -> list[Node]:
         """The nodes ``node_id`` has an edge to, in edge order."""
@@ -113,14 +122,14 @@ class Graph:
     def to_json(self) -> dict[str, Any]:
         """``{"nodes": [...], "edges": [...]}``, JSON-ready."""
         return {
-            "nodes": [n.to_json() for n in self.nodes],
+            "nodes": [n.to_json() for n in self.node_list],
             "edges": [e.to_json() for e in self.edges],
         }
 
     def draw_mermaid(self) -> str:
         """Mermaid ``flowchart TD`` text (boundaries as stadiums, branches as rhombi)."""
         lines = ["flowchart TD"]
-        for n in self.nodes:
+        for n in self.node_list:
             lines.append(f"    {_mermaid_id(n.id)}{_mermaid_shape(n)}")
         for e in self.edges:
             src, dst = _mermaid_id(e.source), _mermaid_id(e.target)
@@ -130,8 +139,8 @@ class Graph:
                 lines.append(f'    {src} -->|"{_mermaid_escape(e.label)}"| {dst}')
         lines.append("    classDef boundary fill:#eef,stroke:#99c")
         lines.append("    classDef junction fill:#f6f6f6,stroke:#bbb,stroke-dasharray: 3 3")
-        boundary = [_mermaid_id(n.id) for n in self.nodes if n.kind in ("input", "output")]
-        junction = [_mermaid_id(n.id) for n in self.nodes if n.kind in ("fork", "join")]
+        boundary = [_mermaid_id(n.id) for n in self.node_list if n.kind in ("input", "output")]
+        junction = [_mermaid_id(n.id) for n in self.node_list if n.kind in ("fork", "join")]
         if boundary:
             lines.append(f"    class {','.join(boundary)} boundary")
         if junction:
@@ -489,7 +498,7 @@ class _Canvas:
 
 def _layers(graph: Graph) -> tuple[list[list[str]], list[tuple[str, str, str | None]]]:
     """Longest-path layering, with dummy nodes ("~<n>") splitting edges longer than one."""
-    order = [n.id for n in graph.nodes]
+    order = [n.id for n in graph.node_list]
     preds: dict[str, list[str]] = {n: [] for n in order}
     for e in graph.edges:
         preds[e.target].append(e.source)
@@ -540,10 +549,10 @@ def _layers(graph: Graph) -> tuple[list[list[str]], list[tuple[str, str, str | N
 
 
 def _draw(graph: Graph, charset: str) -> str:
-    if not graph.nodes:
+    if not graph.node_list:
         return ""
     layers, edges = _layers(graph)
-    names = {n.id: n.name for n in graph.nodes}
+    names = {n.id: n.name for n in graph.node_list}
     in_label: dict[str, int] = {}
     for _, t, label in edges:
         if label:

@@ -420,6 +420,14 @@ class _Cursor:
             self._next = index + 1
             return index
 
+    def __getstate__(self) -> int:
+        # A lock cannot be copied or pickled: copies get their own, at the same position.
+        return self._next
+
+    def __setstate__(self, state: int) -> None:
+        self._lock = threading.Lock()
+        self._next = state
+
 
 def _responses(value: Iterable[str]) -> tuple[str, ...]:
     if isinstance(value, str):

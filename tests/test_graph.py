@@ -163,7 +163,7 @@ flowchart TD
 
 
 def names(g: Graph) -> list[str]:
-    return [n.name for n in g.nodes]
+    return [n.name for n in g.nodes.values()]
 
 
 def edge_names(g: Graph) -> list[tuple[str, str, str | None]]:
@@ -182,7 +182,7 @@ def test_seed_chain_nodes_and_edges() -> None:
         "StrOutputParser",
         "StrOutputParserOutput",
     ]
-    assert [n.run_type for n in g.nodes] == [
+    assert [n.run_type for n in g.nodes.values()] == [
         None,
         "retriever",
         "chain",
@@ -192,7 +192,7 @@ def test_seed_chain_nodes_and_edges() -> None:
         "parser",
         None,
     ]
-    assert [n.kind for n in g.nodes] == [
+    assert [n.kind for n in g.nodes.values()] == [
         "input",
         "runnable",
         "runnable",
@@ -202,9 +202,9 @@ def test_seed_chain_nodes_and_edges() -> None:
         "runnable",
         "output",
     ]
-    prompt = g.nodes[4]
+    prompt = g.node_list[4]
     assert (prompt.input_title, prompt.output_title) == ("PromptInput", "ChatPromptTemplateOutput")
-    assert g.nodes[5].input_title == "my_llmInput"
+    assert g.node_list[5].input_title == "my_llmInput"
     assert edge_names(g) == [
         ("RunnableParallel<context,question>Input", "Docs", None),
         ("RunnableParallel<context,question>Input", "RunnablePassthrough", None),
@@ -255,14 +255,14 @@ def test_ascii_is_pure_ascii_and_has_every_name() -> None:
     g = graph_of(seed_chain())
     text = g.draw_ascii()
     assert text.isascii()
-    for n in g.nodes:
+    for n in g.nodes.values():
         assert f"| {n.name} |" in text
 
 
 def test_leaf_is_one_node_between_input_and_output() -> None:
     g = graph_of(RunnableLambda(inc))
     assert names(g) == ["incInput", "inc", "incOutput"]
-    assert [n.kind for n in g.nodes] == ["input", "runnable", "output"]
+    assert [n.kind for n in g.nodes.values()] == ["input", "runnable", "output"]
     assert edge_names(g) == [("incInput", "inc", None), ("inc", "incOutput", None)]
     assert graph_of(RunnableLambda(inc)).draw_ascii() == (
         "+----------+\n"
@@ -287,7 +287,7 @@ def test_sequence_chains() -> None:
     g = graph_of(RunnableLambda(inc) | double | inc)
     assert names(g)[1:-1] == ["inc", "double", "inc"]
     assert len(g.edges) == 4
-    for a, b in zip(g.nodes, g.nodes[1:], strict=False):
+    for a, b in zip(g.node_list, g.node_list[1:], strict=False):
         assert [s.id for s in g.successors(a.id)] == [b.id]
 
 
@@ -303,10 +303,10 @@ def test_parallel_in_the_middle_forks_and_joins() -> None:
         "double",
         "doubleOutput",
     ]
-    fork = g.nodes[2]
+    fork = g.node_list[2]
     assert fork.kind == "fork"
     assert [n.name for n in g.successors(fork.id)] == ["double", "inc"]
-    join = g.nodes[5]
+    join = g.node_list[5]
     assert join.kind == "join"
     assert [n.name for n in g.predecessors(join.id)] == ["double", "inc"]
 
@@ -318,7 +318,7 @@ def test_branch_shows_conditions() -> None:
         RunnableLambda(double),
     )
     g = graph_of(RunnableLambda(inc) | branch)
-    decide = next(n for n in g.nodes if n.kind == "branch")
+    decide = next(n for n in g.nodes.values() if n.kind == "branch")
     assert decide.name == "RunnableBranch"
     out = [(e.label, g.node(e.target).name) for e in g.edges if e.source == decide.id]
     assert out == [("is_positive", "double"), ("x == 0", "inc"), ("default", "double")]
@@ -349,14 +349,14 @@ def test_bindings_retries_and_fallbacks_expand() -> None:
     g = graph_of(RunnableLambda(inc).bind() | RunnableLambda(double).with_retry())
     assert names(g)[1:-1] == ["inc", "double"]
     g = graph_of(RunnableLambda(inc).with_fallbacks([RunnableLambda(double)]) | inc)
-    fork = g.nodes[0]
+    fork = g.node_list[0]
     labels = [(e.label, g.node(e.target).name) for e in g.edges if e.source == fork.id]
     assert labels == [("try", "inc"), ("fallback 1", "double")]
 
 
 def test_assign_expands_with_a_passthrough_branch() -> None:
     g = graph_of(RunnableLambda(inc) | {"x": inc} | RunnablePassthrough.assign(y=double))
-    fork = next(n for n in g.nodes if n.name == "RunnableAssign<y>Input")
+    fork = next(n for n in g.nodes.values() if n.name == "RunnableAssign<y>Input")
     assert [n.name for n in g.successors(fork.id)] == ["double", "RunnablePassthrough"]
 
 

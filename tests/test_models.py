@@ -285,3 +285,15 @@ def test_docstring_examples() -> None:
     result = doctest.testmod(lcel.models, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_fakes_copy_and_pickle() -> None:
+    import copy
+    import pickle
+
+    for fake in (FakeListChatModel(responses=["a", "b"]), FakeListLLM(responses=["a", "b"])):
+        fake.invoke("x")  # advance: the copies start where the original is
+        for clone in (copy.deepcopy(fake), pickle.loads(pickle.dumps(fake))):
+            assert clone == fake
+            out = clone.invoke("x")
+            assert (out if isinstance(out, str) else out.content) == "b"
