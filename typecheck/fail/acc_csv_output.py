@@ -1,0 +1,3 @@
+from lcel.parsers import CommaSeparatedListOutputParser
+
+x: str = CommaSeparatedListOutputParser().invoke("a,b")  # E: [assignment]

@@ -1,0 +1,8 @@
+from lcel import RunnableLambda
+
+
+def f(s: str) -> int:
+    return 1
+
+
+y: str = RunnableLambda(f).invoke("x")  # E: [assignment]

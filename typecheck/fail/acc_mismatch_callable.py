@@ -1,0 +1,12 @@
+from lcel import RunnableLambda
+
+
+def f(s: str) -> int:
+    return 1
+
+
+def g(s: str) -> str:
+    return s
+
+
+x = RunnableLambda(f) | g  # E: [operator]

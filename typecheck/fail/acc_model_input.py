@@ -1,0 +1,3 @@
+from lcel.models import FakeListChatModel
+
+FakeListChatModel(responses=["x"]).invoke(3)  # E: [arg-type]

@@ -1,0 +1,3 @@
+from lcel.parsers import StrOutputParser
+
+StrOutputParser().invoke(3)  # E: [arg-type]

@@ -1,0 +1,14 @@
+from lcel import RunnablePassthrough
+from lcel.documents import Document
+from lcel.embeddings import HashingEmbeddings
+from lcel.prompts import ChatPromptTemplate
+from lcel.vectorstores import InMemoryVectorStore
+
+retriever = InMemoryVectorStore.from_texts(["a"], embedding=HashingEmbeddings()).as_retriever()
+
+
+def format_docs(docs: list[Document]) -> str:
+    return ""
+
+
+rag = {"context": retriever | format_docs, "q": RunnablePassthrough()} | ChatPromptTemplate.from_template("{context} {question}")  # E: [operator]

@@ -1,0 +1,10 @@
+from lcel.tools import tool
+
+
+@tool
+def add(a: int, b: int = 2) -> int:
+    """Add."""
+    return a + b
+
+
+add.invoke({"a": 1, "c": 3})  # E: [typeddict-item]
