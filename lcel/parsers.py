@@ -232,19 +232,13 @@ class JsonOutputParser(BaseOutputParser[Any]):
         config: RunnableConfig,
         **kwargs: Any,  # Any: options given with bind()
     ) -> Iterator[Any]:
-        text = ""
-        last: Any = _MISSING
+        state = _JsonSnapshots(self)
         for chunk in chunks:
-            piece = _text_of(self, chunk)
-            if not piece:
-                continue
-            text += piece
-            value = _partial_value(text)
-            if value is not _MISSING and value != last:
-                last = value
+            value = state.feed(chunk)
+            if value is not _MISSING:
                 yield value
-        final = self.parse(text)
-        if final != last:
+        final = state.finish()
+        if final is not _MISSING:
             yield final
 
     async def _atransform(
@@ -253,20 +247,40 @@ class JsonOutputParser(BaseOutputParser[Any]):
         config: RunnableConfig,
         **kwargs: Any,  # Any: options given with bind()
     ) -> AsyncIterator[Any]:
-        text = ""
-        last: Any = _MISSING
+        state = _JsonSnapshots(self)
         async for chunk in chunks:
-            piece = _text_of(self, chunk)
-            if not piece:
-                continue
-            text += piece
-            value = _partial_value(text)
-            if value is not _MISSING and value != last:
-                last = value
+            value = state.feed(chunk)
+            if value is not _MISSING:
                 yield value
-        final = self.parse(text)
-        if final != last:
+        final = state.finish()
+        if final is not _MISSING:
             yield final
+
+
+class _JsonSnapshots:
+    """The text seen so far and the last partial object yielded: one streaming parse."""
+
+    def __init__(self, parser: JsonOutputParser) -> None:
+        self.parser = parser
+        self.text = ""
+        self.last: Any = _MISSING  # Any: the last parsed JSON value
+
+    def feed(self, chunk: ParserInput) -> Any:  # Any: a JSON value, or _MISSING
+        """The new partial object after ``chunk``, or ``_MISSING`` when nothing changed."""
+        piece = _text_of(self.parser, chunk)
+        if not piece:
+            return _MISSING
+        self.text += piece
+        value = _partial_value(self.text)
+        if value is _MISSING or value == self.last:
+            return _MISSING
+        self.last = value
+        return value
+
+    def finish(self) -> Any:  # Any: a JSON value, or _MISSING
+        """The complete parse (raising ``OutputParserError``), unless already yielded."""
+        final = self.parser.parse(self.text)
+        return _MISSING if final == self.last else final
 
 
 # -- comma-separated lists ---------------------------------------------------------------------
