@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from _mypy_cases import assert_reported
 from mypy import api
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,22 +67,7 @@ def test_pass_case(path: Path, pass_report: list[re.Match[str]]) -> None:
 
 @pytest.mark.parametrize("path", FAIL, ids=lambda p: p.name)
 def test_fail_case(path: Path, fail_report: list[re.Match[str]]) -> None:
-    expected = {
-        i: re.findall(r"\[([a-z-]+)\]", line.split("# E:", 1)[1])
-        for i, line in enumerate(path.read_text().splitlines(), 1)
-        if "# E:" in line
-    }
-    assert expected, f"{path.name} marks no expected error"
-    got: dict[int, list[str]] = {}
-    for m in _where(path, fail_report):
-        if m["kind"] == "error":
-            got.setdefault(int(m["line"]), []).append(m["code"] or "")
-    for line, codes in expected.items():
-        assert line in got, f"{path.name}:{line}: expected {codes}, mypy reported nothing"
-        for code in codes:
-            assert code in got[line], f"{path.name}:{line}: expected [{code}], got {got[line]}"
-    unexpected = {k: v for k, v in got.items() if k not in expected}
-    assert not unexpected, f"{path.name}: unexpected errors {unexpected}"
+    assert_reported(path, _where(path, fail_report))
 
 
 def test_there_are_enough_cases() -> None:
