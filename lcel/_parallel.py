@@ -8,7 +8,7 @@ from typing import Any, NotRequired, TypedDict
 import attrs
 
 from lcel._runnable import Runnable, coerce_to_runnable
-from lcel._types import InT_contra, OutT_co
+from lcel._types import InT_contra, KeyedOutput, OutT_co
 
 __all__ = ["RunnableParallel", "keyed_typeddict", "merge_input_types"]
 
@@ -26,7 +26,7 @@ class RunnableParallel(Runnable[InT_contra, OutT_co]):
     branches: tuple[tuple[str, Runnable[Any, Any]], ...]
 
     def __init__(
-        self: RunnableParallel[Any, dict[str, Any]],
+        self: RunnableParallel[Any, KeyedOutput],
         steps__: Mapping[str, Runnable[Any, Any] | Callable[[Any], Any] | Mapping[str, Any]]
         | None = None,
         /,

@@ -9,7 +9,7 @@ import attrs
 
 from lcel._parallel import RunnableParallel, keyed_typeddict
 from lcel._runnable import Runnable
-from lcel._types import InT_contra, OutT_co
+from lcel._types import InT_contra, KeyedOutput, OutT_co
 
 __all__ = ["RunnableAssign", "RunnablePassthrough", "RunnablePick"]
 
@@ -34,7 +34,7 @@ class RunnablePassthrough(Runnable[Any, Any]):
     def assign(
         cls,
         **steps: Runnable[Any, Any] | Callable[[Any], Any] | Mapping[str, Any],
-    ) -> RunnableAssign[Mapping[str, Any], dict[str, Any]]:
+    ) -> RunnableAssign[Mapping[str, Any], KeyedOutput]:
         """A runnable that adds ``steps``' outputs as keys of its dict input."""
         return RunnableAssign.create(steps)
 
@@ -51,7 +51,7 @@ class RunnableAssign(Runnable[InT_contra, OutT_co]):
     @classmethod
     def create(
         cls, steps: Mapping[str, Runnable[Any, Any] | Callable[[Any], Any] | Mapping[str, Any]]
-    ) -> RunnableAssign[Mapping[str, Any], dict[str, Any]]:
+    ) -> RunnableAssign[Mapping[str, Any], KeyedOutput]:
         """Build from a mapping of steps."""
         if not steps:
             raise ValueError("assign() needs at least one key=step")

@@ -24,7 +24,7 @@ from returns.result import Result
 from typing_extensions import Unpack
 
 from lcel._config import RunnableConfig
-from lcel._types import InT_contra, OtherOutT, OutT_co, T
+from lcel._types import InT_contra, KeyedOutput, OtherOutT, OutT_co, T
 
 if TYPE_CHECKING:
     from lcel import _interpreter as _engine
@@ -445,7 +445,7 @@ class Runnable(Generic[InT_contra, OutT_co]):
     def __or__(
         self,
         other: Mapping[str, Runnable[OutT_co, Any] | Callable[[OutT_co], Any] | Mapping[str, Any]],
-    ) -> Runnable[InT_contra, dict[str, Any]]: ...
+    ) -> Runnable[InT_contra, KeyedOutput]: ...
 
     def __or__(self, other: Any) -> Runnable[Any, Any]:
         """``self | other``: a flat :class:`RunnableSequence`.
@@ -506,7 +506,7 @@ class Runnable(Generic[InT_contra, OutT_co]):
         self,
         other: Mapping[str, Runnable[OutT_co, Any] | Callable[[OutT_co], Any] | Mapping[str, Any]],
         /,
-    ) -> Runnable[InT_contra, dict[str, Any]]: ...
+    ) -> Runnable[InT_contra, KeyedOutput]: ...
 
     @overload
     def pipe(
@@ -614,7 +614,7 @@ class Runnable(Generic[InT_contra, OutT_co]):
     def pick(self, keys: str) -> Runnable[InT_contra, Any]: ...
 
     @overload
-    def pick(self, keys: Sequence[str]) -> Runnable[InT_contra, dict[str, Any]]: ...
+    def pick(self, keys: Sequence[str]) -> Runnable[InT_contra, KeyedOutput]: ...
 
     def pick(self, keys: str | Sequence[str]) -> Runnable[InT_contra, Any]:
         """Keep one key (its value) or several keys (a smaller dict) of a dict output."""
@@ -626,7 +626,7 @@ class Runnable(Generic[InT_contra, OutT_co]):
     def assign(
         self,
         **steps: Runnable[Any, Any] | Callable[[Any], Any] | Mapping[str, Any],
-    ) -> Runnable[InT_contra, dict[str, Any]]:
+    ) -> Runnable[InT_contra, KeyedOutput]:
         """Add keys to a dict output, each computed from that output by a step."""
         from lcel._passthrough import RunnableAssign
         from lcel._sequence import RunnableSequence

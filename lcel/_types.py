@@ -12,7 +12,7 @@ from typing import Any
 
 from typing_extensions import TypeVar
 
-__all__ = ["InT", "InT_contra", "OtherInT", "OtherOutT", "OutT", "OutT_co", "T"]
+__all__ = ["InT", "InT_contra", "KeyedOutput", "OtherInT", "OtherOutT", "OutT", "OutT_co", "T"]
 
 InT_contra = TypeVar("InT_contra", contravariant=True, default=Any)
 """The input of a runnable: contravariant, a runnable of ``object`` accepts anything."""
@@ -28,3 +28,10 @@ OtherOutT = TypeVar("OtherOutT")
 """The output of the runnable on the other side of a composition."""
 T = TypeVar("T")
 """Any type."""
+
+KeyedOutput = Any
+"""The output of a parallel, an ``assign`` or a ``pick`` of several keys: a dict at run time.
+
+``Any`` in plain typing (layer 1): keys cannot be typed without the mypy plugin, and a
+``dict[str, Any]`` would be refused where a user's ``TypedDict`` is expected, a false error.
+With the plugin (``lcel_mypy``) it is the precise ``TypedDict`` of the keys."""

@@ -16,6 +16,6 @@ par = RunnableParallel(a=r, b=RunnablePassthrough())
 out = par.invoke(1)
 as_mapping: Mapping[str, Any] = out
 assigned = RunnablePassthrough.assign(c=lambda d: 1)
-reveal_type(assigned.invoke({"a": 1}))  # R: dict[str, Any]
+reveal_type(assigned.invoke({"a": 1}))  # R: Any
 picked = par.pick("a")
 reveal_type(picked)  # R: lcel._runnable.Runnable[int, int]

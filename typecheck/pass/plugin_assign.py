@@ -36,5 +36,5 @@ reveal_type(relabelled.invoke("x")["n"])  # R: str
 
 # the classmethod on its own: the input's keys are not known yet
 alone = RunnablePassthrough.assign(total=count)
-reveal_type(alone)  # R: lcel._passthrough.RunnableAssign[typing.Mapping[str, Any], dict[str, Any]]
-reveal_type(par | alone)  # R: lcel._runnable.Runnable[str, dict[str, Any]]
+reveal_type(alone)  # R: lcel._passthrough.RunnableAssign[typing.Mapping[str, Any], Any]
+reveal_type(par | alone)  # R: lcel._runnable.Runnable[str, Any]
