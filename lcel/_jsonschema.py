@@ -96,7 +96,24 @@ def schema_for_type(tp: Any, *, title: str | None = None) -> JsonSchema:  # Any:
     return copy.deepcopy(_cached_schema(tp, repr(tp), title))
 
 
-def runnable_input_schema(runnable: Any) -> JsonSchema:  # Any: duck-typed, any runnable-like
+class RunnableSchema(dict[str, Any]):
+    """A runnable's JSON Schema: a plain ``dict``, which also answers LangChain-era code that
+    calls ``.schema()`` / ``.model_json_schema()`` on ``input_schema`` (as the seed page does).
+
+    >>> RunnableSchema({"title": "XInput", "type": "string"}).schema()
+    {'title': 'XInput', 'type': 'string'}
+    """
+
+    def schema(self) -> dict[str, Any]:
+        """The schema as a plain dict (a copy)."""
+        return copy.deepcopy(dict(self))
+
+    def model_json_schema(self) -> dict[str, Any]:
+        """Same as :meth:`schema` (pydantic 2's name)."""
+        return self.schema()
+
+
+def runnable_input_schema(runnable: Any) -> RunnableSchema:  # Any: duck-typed, any runnable-like
     """The input schema of ``runnable``: its ``input_type``, titled ``"<Name>Input"``.
 
     ``<Name>`` is the name of the runnable that owns the input (a sequence's first step, via
@@ -104,16 +121,20 @@ def runnable_input_schema(runnable: Any) -> JsonSchema:  # Any: duck-typed, any 
     defines one (every prompt says ``"Prompt"``), else its ``get_name()``.
     """
     owner = _owner(runnable, "_schema_input_owner")
-    return schema_for_type(runnable.input_type, title=f"{_title_stem(owner)}Input")
+    return RunnableSchema(
+        schema_for_type(runnable.input_type, title=f"{_title_stem(owner)}Input")
+    )
 
 
-def runnable_output_schema(runnable: Any) -> JsonSchema:  # Any: duck-typed, any runnable-like
+def runnable_output_schema(runnable: Any) -> RunnableSchema:  # Any: duck-typed, any runnable-like
     """The output schema of ``runnable``: its ``output_type``, titled ``"<Name>Output"``
     where ``<Name>`` is the ``get_name()`` of the runnable that owns the output (a sequence's
     last step, via ``_schema_output_owner()``): ``ChatPromptTemplateOutput``, as LangChain
     titles it; only input titles take a ``_schema_title_stem()`` (``PromptInput``)."""
     owner = _owner(runnable, "_schema_output_owner")
-    return schema_for_type(runnable.output_type, title=f"{owner.get_name()}Output")
+    return RunnableSchema(
+        schema_for_type(runnable.output_type, title=f"{owner.get_name()}Output")
+    )
 
 
 def property_title(name: str) -> str:

@@ -28,6 +28,7 @@ from lcel._types import InT_contra, KeyedOutput, OtherOutT, OutT_co, T
 
 if TYPE_CHECKING:
     from lcel import _interpreter as _engine
+    from lcel._jsonschema import RunnableSchema
     from lcel._passthrough import RunnablePassthrough
     from lcel._wrappers import RunnableBinding, RunnableRetry, RunnableWithFallbacks
     from lcel.tracing import RunLog, RunLogPatch, StreamEvent
@@ -73,24 +74,24 @@ class Runnable(Generic[InT_contra, OutT_co]):
         return generic_args(type(self))[1]
 
     @property
-    def input_schema(self) -> dict[str, Any]:
+    def input_schema(self) -> RunnableSchema:
         """JSON Schema (draft 2020-12) of the input, titled ``"<Name>Input"``."""
         from lcel._jsonschema import runnable_input_schema
 
         return runnable_input_schema(self)
 
     @property
-    def output_schema(self) -> dict[str, Any]:
+    def output_schema(self) -> RunnableSchema:
         """JSON Schema (draft 2020-12) of the output, titled ``"<Name>Output"``."""
         from lcel._jsonschema import runnable_output_schema
 
         return runnable_output_schema(self)
 
-    def get_input_schema(self, config: RunnableConfig | None = None) -> dict[str, Any]:
+    def get_input_schema(self, config: RunnableConfig | None = None) -> RunnableSchema:
         """Same as :attr:`input_schema` (LangChain's method form)."""
         return self.input_schema
 
-    def get_output_schema(self, config: RunnableConfig | None = None) -> dict[str, Any]:
+    def get_output_schema(self, config: RunnableConfig | None = None) -> RunnableSchema:
         """Same as :attr:`output_schema` (LangChain's method form)."""
         return self.output_schema
 

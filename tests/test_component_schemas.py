@@ -110,3 +110,13 @@ def test_messages_validate_against_the_output_schema() -> None:
     validator = Draft202012Validator(model.output_schema)
     assert validator.is_valid(to_jsonable(model.invoke("hi")))
     assert not validator.is_valid({"type": "ai"})  # no content
+
+
+def test_seed_style_schema_call_still_works() -> None:
+    """The seed page calls ``chain.input_schema.schema()``: our schemas are dicts that answer it."""
+    chain = ChatPromptTemplate.from_template("tell me a joke about {topic}") | FakeListChatModel(
+        responses=["x"]
+    )
+    assert isinstance(chain.input_schema, dict)
+    assert chain.input_schema.schema() == chain.input_schema
+    assert chain.output_schema.model_json_schema()["title"] == "FakeListChatModelOutput"
