@@ -16,4 +16,4 @@ reveal_type(checked)  # R: lcel._validation.RunnableValidated[str, int]
 reveal_type(checked.invoke("abc"))  # R: int
 reveal_type(checked | RunnableLambda(str))  # R: lcel._runnable.Runnable[str, str]
 schema: dict[str, Any] = schema_for_type(list[int], title="Numbers")
-reveal_type(RunnableLambda(count).input_schema)  # R: dict[str, Any]
+reveal_type(RunnableLambda(count).input_schema)  # R: lcel._jsonschema.RunnableSchema
