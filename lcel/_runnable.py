@@ -28,6 +28,7 @@ from lcel._types import InT_contra, KeyedOutput, OtherOutT, OutT_co, T
 
 if TYPE_CHECKING:
     from lcel import _interpreter as _engine
+    from lcel._graph import Graph
     from lcel._jsonschema import RunnableSchema
     from lcel._passthrough import RunnablePassthrough
     from lcel._wrappers import RunnableBinding, RunnableRetry, RunnableWithFallbacks
@@ -95,7 +96,7 @@ class Runnable(Generic[InT_contra, OutT_co]):
         """Same as :attr:`output_schema` (LangChain's method form)."""
         return self.output_schema
 
-    def get_graph(self, config: RunnableConfig | None = None) -> Any:  # Any: lcel._graph.Graph
+    def get_graph(self, config: RunnableConfig | None = None) -> Graph:
         """Nodes and edges of this runnable, between an input and an output node."""
         from lcel._graph import graph_of
 
