@@ -65,6 +65,9 @@ def _parser(prog: str | None) -> argparse.ArgumentParser:
     parser.add_argument(
         "--verbose", action="store_true", help="report each file; tracebacks on errors"
     )
+    parser.add_argument(
+        "--traceback", action="store_true", help="print the traceback of an error"
+    )
     return parser
 
 
@@ -89,11 +92,15 @@ def main(argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
         _write(out, files, stale, verbose=args.verbose)
         return EXIT_OK
     except CodegenError as exc:
-        return _fail(str(exc), exc.cause or exc, verbose=args.verbose)
+        return _fail(str(exc), exc.cause or exc, verbose=args.verbose or args.traceback)
     except OSError as exc:
-        return _fail(f"{type(exc).__name__}: {exc}", exc, verbose=args.verbose)
+        return _fail(f"{type(exc).__name__}: {exc}", exc, verbose=args.verbose or args.traceback)
     except Exception as exc:  # a bug: still one line unless --verbose
-        return _fail(f"internal error: {type(exc).__name__}: {exc}", exc, verbose=args.verbose)
+        return _fail(
+            f"internal error: {type(exc).__name__}: {exc}",
+            exc,
+            verbose=args.verbose or args.traceback,
+        )
 
 
 def generate(targets: Sequence[str]) -> dict[str, str]:

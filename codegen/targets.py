@@ -49,16 +49,24 @@ class Target:
 
     @property
     def label(self) -> str:
-        """How the bundle names the module: the dotted name, or the file path (relative to
-        the working directory when inside it, so the bundle does not depend on the machine)."""
+        """How the bundle names the module: the dotted name, or the file's path relative to
+        its project root (the nearest folder holding ``pyproject.toml``; just the file name
+        outside any project), so the bundle depends on neither the machine nor the working
+        directory."""
         if self.path is None:
             assert self.module is not None
             return self.module
-        resolved = self.path.resolve()
-        try:
-            return resolved.relative_to(Path.cwd().resolve()).as_posix()
-        except ValueError:
-            return resolved.name
+        path = Path(os.path.abspath(self.path))
+        root = project_root(path)
+        return path.name if root is None else path.relative_to(root).as_posix()
+
+
+def project_root(path: Path) -> Path | None:
+    """The nearest folder above ``path`` holding a ``pyproject.toml``, if any."""
+    for folder in path.parents:
+        if (folder / "pyproject.toml").is_file():
+            return folder
+    return None
 
 
 @attrs.frozen

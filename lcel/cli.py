@@ -25,6 +25,7 @@ import importlib.util
 import json
 import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Iterator, Sequence
@@ -379,43 +380,81 @@ async def _print_async(items: Any, out: IO[str], *, patches: bool = False) -> No
 # batch ----------------------------------------------------------------------------------------
 
 
-def _read_done(path: Path) -> set[int]:
-    """Line numbers already in ``path``; drops a truncated or corrupt line (rewriting the
-    file atomically when anything had to be dropped)."""
+def _read_output(path: Path) -> dict[int, bool]:
+    """Line number -> whether it has an output record, for the records already in ``path``.
+
+    Drops a truncated or corrupt line (rewriting the file atomically when anything had to be
+    dropped), so a crash mid-write costs that one line, which runs again.
+    """
     if not path.exists():
-        return set()
+        return {}
     raw = path.read_bytes()
     kept: list[bytes] = []
-    done: set[int] = set()
+    status: dict[int, bool] = {}
     dropped = 0
     for piece in raw.split(b"\n"):
         if not piece.strip():
             continue
-        try:
-            record = json.loads(piece)
-            line = record["line"]
-            if not isinstance(line, int) or ("output" not in record and "error" not in record):
-                raise ValueError("not a result record")
-        except (ValueError, KeyError, TypeError):
+        parsed = _parse_record(piece)
+        if parsed is None:
             dropped += 1
             continue
-        if line in done:
-            continue
-        done.add(line)
+        line, ok = parsed
+        status[line] = status.get(line, False) or ok
         kept.append(piece)
     if dropped or (raw and not raw.endswith(b"\n")):
-        tmp = path.with_name(path.name + ".tmp")
-        with tmp.open("wb") as f:
-            f.write(b"".join(k + b"\n" for k in kept))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        _replace(path, kept)
         if dropped:
             sys.stderr.write(
                 f"lcel batch: dropped {dropped} incomplete line(s) from {path}; "
                 "they will be run again\n"
             )
-    return done
+    return status
+
+
+def _parse_record(piece: bytes) -> tuple[int, bool] | None:
+    """(line, ok) of one output line, or None when it is not a whole result record."""
+    try:
+        record = json.loads(piece)
+        line = record["line"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(line, int) or ("output" not in record and "error" not in record):
+        return None
+    return line, "output" in record
+
+
+def _replace(path: Path, pieces: list[bytes]) -> None:
+    """Rewrite ``path`` as these lines, atomically (a crash leaves the old or the new file)."""
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as f:
+        f.write(b"".join(k + b"\n" for k in pieces))
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def _compact(path: Path) -> dict[int, bool]:
+    """Drop the error records a resumed run superseded (a line re-run after failing has its
+    old error record and a new one); returns line -> ok for the whole file."""
+    pieces = [p for p in path.read_bytes().split(b"\n") if p.strip()]
+    parsed = [_parse_record(p) for p in pieces]
+    last: dict[int, int] = {}  # line -> index of the record that stands
+    for i, found in enumerate(parsed):
+        if found is None:
+            continue
+        line, _ = found
+        standing = last.get(line)
+        if standing is None or not _ok(parsed[standing]):  # an output record stands
+            last[line] = i
+    keep = set(last.values())
+    if len(keep) < len(pieces):
+        _replace(path, [p for i, p in enumerate(pieces) if i in keep])
+    return {line: _ok(parsed[i]) for line, i in last.items()}
+
+
+def _ok(found: tuple[int, bool] | None) -> bool:
+    return found is not None and found[1]
 
 
 def _error_record(line: int, error: BaseException) -> dict[str, Any]:
@@ -437,26 +476,44 @@ class _Batch:
         if not self.in_path.is_file():
             raise CliError(f"no such input file: {self.in_path}")
         self.resume: bool = args.resume
+        self.skip_failed: bool = args.skip_failed
+        if self.resume and args.overwrite:
+            raise CliError("give --resume or --overwrite, not both")
+        if self.skip_failed and not self.resume:
+            raise CliError("--skip-failed goes with --resume")
+        if not (self.resume or args.overwrite) and _holds_results(self.out_path):
+            raise CliError(f"output exists; use --resume or --overwrite ({self.out_path})")
         self.fail_fast: bool = args.fail_fast
+        self.stop = threading.Event()  # set by the first failure under --fail-fast
         self.failures = 0
 
-    def lines(self) -> tuple[list[tuple[int, str]], int]:
-        """The (line number, text) pairs to run, and how many were already done."""
-        done = _read_done(self.out_path) if self.resume else set()
+    def lines(self) -> tuple[list[tuple[int, str]], int, int]:
+        """The (line number, text) pairs to run, how many lines were already done, and how
+        many of those are failed lines run again."""
+        status = _read_output(self.out_path) if self.resume else {}
         todo: list[tuple[int, str]] = []
-        skipped = 0
+        skipped = retried = 0
         with self.in_path.open(encoding="utf-8") as f:
             for n, text in enumerate(f, 1):
                 if not text.strip():
                     continue
-                if n in done:
+                if status.get(n) or (n in status and self.skip_failed):
                     skipped += 1
                 else:
+                    retried += int(n in status)
                     todo.append((n, text))
-        return todo, skipped
+        return todo, skipped, retried
 
-    def run_one(self, n: int, text: str) -> dict[str, Any]:
-        """The result record of input line ``n``."""
+    def run_one(self, n: int, text: str) -> dict[str, Any] | None:
+        """The result record of input line ``n`` (None: not run, --fail-fast stopped)."""
+        if self.stop.is_set():
+            return None
+        record = self._record(n, text)
+        if "error" in record and self.fail_fast:
+            self.stop.set()  # no worker starts another line from now on
+        return record
+
+    def _record(self, n: int, text: str) -> dict[str, Any]:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
@@ -471,9 +528,10 @@ class _Batch:
         return {"line": n, "output": _jsonable(output)}
 
     def run(self) -> int:
-        todo, skipped = self.lines()
-        if skipped:
-            sys.stderr.write(f"lcel batch: resuming, {skipped} line(s) already done\n")
+        todo, skipped, retried = self.lines()
+        if skipped or retried:
+            again = f", running {retried} failed line(s) again" if retried else ""
+            sys.stderr.write(f"lcel batch: resuming, {skipped} line(s) already done{again}\n")
         progress = _Progress(len(todo), sys.stderr)
         started = time.monotonic()
         self.out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -483,6 +541,7 @@ class _Batch:
                 self._drive(pool, iter(todo), sink, progress)
             except KeyboardInterrupt:
                 progress.close()
+                self.stop.set()
                 pool.shutdown(wait=False, cancel_futures=True)
                 sys.stderr.write(
                     f"lcel batch: interrupted; {progress.done} result(s) written to "
@@ -491,14 +550,18 @@ class _Batch:
                 return EXIT_INTERRUPTED
             pool.shutdown(wait=True, cancel_futures=True)
         progress.close()
+        still_failed = 0
+        if self.resume:
+            still_failed = sum(not ok for ok in _compact(self.out_path).values())
         elapsed = time.monotonic() - started
         sys.stderr.write(
             f"lcel batch: {progress.done} line(s) in {elapsed:.1f}s: "
             f"{progress.done - self.failures} ok, {self.failures} failed"
             + (f", {skipped} skipped (already done)" if skipped else "")
+            + (f", {still_failed} line(s) of the output failed" if still_failed else "")
             + f" -> {self.out_path}\n"
         )
-        return EXIT_FAILED if self.failures else EXIT_OK
+        return EXIT_FAILED if self.failures or still_failed else EXIT_OK
 
     def _drive(
         self,
@@ -507,10 +570,10 @@ class _Batch:
         sink: IO[str],
         progress: _Progress,
     ) -> None:
-        pending: set[cf.Future[dict[str, Any]]] = set()
-        stop = False
+        pending: set[cf.Future[dict[str, Any] | None]] = set()
+        reported = False
         while True:
-            while not stop and len(pending) < self.workers * 2:
+            while not self.stop.is_set() and len(pending) < self.workers * 2:
                 item = next(queue, None)
                 if item is None:
                     break
@@ -518,25 +581,33 @@ class _Batch:
             if not pending:
                 return
             finished, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-            for fut in sorted(finished, key=lambda f: int(f.result()["line"])):
-                record = fut.result()
+            records = [r for f in finished if (r := f.result()) is not None]
+            for record in sorted(records, key=lambda r: int(r["line"])):
                 line = json.dumps(record, ensure_ascii=False, default=_fallback_jsonable)
                 sink.write(line + "\n")  # one write, then flush: a whole line or nothing
                 sink.flush()
                 failed = "error" in record
                 self.failures += int(failed)
                 progress.update(error=failed)
-                if failed and self.fail_fast and not stop:
-                    stop = True
+                if failed and self.fail_fast and not reported:
+                    reported = True
                     err = record["error"]
                     sys.stderr.write(
                         f"\nlcel batch: line {record['line']} failed "
                         f"({err['type']}: {err['message']}); stopping (--fail-fast)\n"
                     )
-            if stop:
+            if self.stop.is_set():
                 for fut in pending:
                     fut.cancel()
                 pending = {f for f in pending if not f.cancelled()}
+
+
+def _holds_results(path: Path) -> bool:
+    """Whether ``path`` is a file with something in it (a device or FIFO is written to)."""
+    try:
+        return path.is_file() and path.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
@@ -590,9 +661,8 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Run `lcel COMMAND --help` for a command's options.",
     )
     p.add_argument("--version", action="version", version=f"lcel {__version__}")
-    p.add_argument(
-        "--traceback", action="store_true", help="show the Python traceback when a run fails"
-    )
+    traceback_help = "show the Python traceback when a run fails (before or after COMMAND)"
+    p.add_argument("--traceback", action="store_true", help=traceback_help)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     run = sub.add_parser(
@@ -635,8 +705,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Run TARGET on each JSON line of INPUT and write one JSON line per result "
         'to OUTPUT as it completes: {"line": n, "output": ...} or '
         '{"line": n, "error": {"type": ..., "message": ...}}. Every line is flushed, so an '
-        "interrupted run loses nothing already written; --resume finishes it. Exit status 1 "
-        "when some line failed.",
+        "interrupted run loses nothing already written; --resume finishes it. An OUTPUT holding "
+        "results is never replaced without --overwrite. Exit status 1 when some line of "
+        "OUTPUT failed.",
     )
     batch.add_argument("target", metavar="TARGET", help=target_help)
     batch.add_argument("input_file", metavar="INPUT.jsonl", help="one JSON input per line")
@@ -647,9 +718,22 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument(
         "--resume",
         action="store_true",
-        help="skip lines already in OUTPUT (repairing a truncated last line) and append",
+        help="append to OUTPUT, skipping the lines it already has an output for (failed lines "
+        "run again; a truncated last line is repaired)",
     )
-    batch.add_argument("--fail-fast", action="store_true", help="stop at the first failing line")
+    batch.add_argument(
+        "--skip-failed",
+        action="store_true",
+        help="with --resume: do not run failed lines again (the exit status stays 1)",
+    )
+    batch.add_argument(
+        "--overwrite", action="store_true", help="replace OUTPUT when it already holds results"
+    )
+    batch.add_argument(
+        "--fail-fast",
+        action="store_true",
+        help="start no new line after the first failure (running lines finish and are written)",
+    )
     batch.add_argument("--config", metavar="JSON", help="a RunnableConfig as JSON")
     batch.set_defaults(func=_cmd_batch)
 
@@ -673,6 +757,11 @@ def _parser() -> argparse.ArgumentParser:
         help="ascii (default), unicode (box-drawing characters), mermaid or json",
     )
     graph.set_defaults(func=_cmd_graph)
+
+    for command in sub.choices.values():  # also after the command: `lcel run ... --traceback`
+        command.add_argument(
+            "--traceback", action="store_true", default=argparse.SUPPRESS, help=traceback_help
+        )
     return p
 
 
@@ -681,7 +770,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(argv) if argv is not None else sys.argv[1:]
     first = next((i for i, a in enumerate(argv) if not a.startswith("-")), None)
     if first is not None and argv[first] == "schema":
-        return _schema(argv[first + 1 :])
+        before = ["--traceback"] if "--traceback" in argv[:first] else []
+        return _schema([*argv[first + 1 :], *before])
     parser = _parser()
     try:
         args, extra = parser.parse_known_args(argv)

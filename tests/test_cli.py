@@ -51,6 +51,13 @@ def slow(p: Point) -> int:
     return p["x"] * 10
 
 
+def fail_or_sleep(p: Point) -> int:
+    if p["x"] < 0:
+        raise ValueError(f"negative x: {p['x']}")
+    time.sleep(0.3)
+    return p["x"]
+
+
 def as_dict(p: Point) -> dict[str, object]:
     return {"sum": p["x"] + p["y"], "items": [p["x"], p["y"]]}
 
@@ -58,6 +65,7 @@ def as_dict(p: Point) -> dict[str, object]:
 adder = RunnableLambda(add)
 failing = RunnableLambda(fail)
 slow_chain = RunnableLambda(slow)
+fail_or_slow = RunnableLambda(fail_or_sleep)
 to_dict = RunnableLambda(as_dict)
 messages = ChatPromptTemplate.from_template("hi {name}") | FakeListChatModel(responses=["hello"])
 slow_stream = FakeListChatModel(responses=["abcdefgh"], chunk_delay=0.15)
@@ -472,15 +480,128 @@ def test_batch_resume_skips_done_lines_and_repairs_a_truncated_one(
     assert (got[2]["output"], got[4]["output"], got[5]["output"]) == (3, 5, 6)
 
 
-def test_batch_without_resume_starts_over(
+def test_batch_refuses_an_output_holding_results(
     capsys: pytest.CaptureFixture[str], targets: Path, tmp_path: Path
 ) -> None:
     inp = tmp_path / "in.jsonl"
     inp.write_text('{"x": 1, "y": 1}\n')
     out = tmp_path / "out.jsonl"
-    out.write_text('{"line": 1, "output": -1}\n')
+    finished = '{"line": 1, "output": -1}\n{"line": 2, "output": -2}\n'
+    out.write_text(finished)
+    code, stdout, err = run(capsys, "batch", f"{targets}:adder", str(inp), "-o", str(out))
+    assert (code, stdout) == (2, "")
+    assert err.count("\n") == 1
+    assert "output exists; use --resume or --overwrite" in err
+    assert out.read_text() == finished  # nothing lost
+    code, _, err = run(
+        capsys, "batch", f"{targets}:adder", str(inp), "-o", str(out), "--resume", "--overwrite"
+    )
+    assert code == 2
+    assert out.read_text() == finished
+    # --overwrite: the user asked for it
+    assert run(capsys, "batch", f"{targets}:adder", str(inp), "-o", str(out), "--overwrite")[0] == 0
+    assert records(out) == [{"line": 1, "output": 2}]
+    # an empty file holds nothing to lose
+    out.write_text("")
     assert run(capsys, "batch", f"{targets}:adder", str(inp), "-o", str(out))[0] == 0
     assert records(out) == [{"line": 1, "output": 2}]
+
+
+def test_batch_resume_runs_failed_lines_again(
+    capsys: pytest.CaptureFixture[str], targets: Path, tmp_path: Path
+) -> None:
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("".join(json.dumps({"x": x, "y": 1}) + "\n" for x in (1, 2, 3)))
+    out = tmp_path / "out.jsonl"
+    failed = '{"line": 2, "error": {"type": "TimeoutError", "message": "flaky"}}\n'
+    out.write_text('{"line": 1, "output": -1}\n' + failed)
+    code, _, err = run(capsys, "batch", f"{targets}:adder", str(inp), "-o", str(out), "--resume")
+    assert code == 0, err
+    assert "1 line(s) already done, running 1 failed line(s) again" in err
+    final = records(out)
+    assert final == [  # the superseded error record is gone; the rest stays as written
+        {"line": 1, "output": -1},
+        {"line": 2, "output": 3},
+        {"line": 3, "output": 4},
+    ]
+
+
+def test_batch_resume_exits_1_while_a_line_is_still_failed(
+    capsys: pytest.CaptureFixture[str], targets: Path, tmp_path: Path
+) -> None:
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("".join(json.dumps({"x": x, "y": 0}) + "\n" for x in (1, -2, 3)))
+    out = tmp_path / "out.jsonl"
+    failed = '{"line": 2, "error": {"type": "ValueError", "message": "old"}}\n'
+    out.write_text('{"line": 1, "output": 1}\n' + failed)
+    # --skip-failed: the old behaviour (line 2 not run again), but the exit status says so
+    code, _, err = run(
+        capsys, "batch", f"{targets}:failing", str(inp), "-o", str(out), "--resume", "--skip-failed"
+    )
+    assert code == 1
+    assert "2 skipped (already done), 1 line(s) of the output failed" in err
+    assert records(out) == [{"line": 1, "output": 1}, json.loads(failed), {"line": 3, "output": 3}]
+    # a resume with nothing left to run still reports the failed line
+    code, _, _ = run(
+        capsys, "batch", f"{targets}:failing", str(inp), "-o", str(out), "--resume", "--skip-failed"
+    )
+    assert code == 1
+    # without --skip-failed line 2 runs again, fails again: one record for it, exit 1
+    code, _, _ = run(capsys, "batch", f"{targets}:failing", str(inp), "-o", str(out), "--resume")
+    assert code == 1
+    got = records(out)
+    assert [r["line"] for r in got] == [1, 3, 2]
+    assert got[2]["error"] == {"type": "ValueError", "message": "negative x: -2"}
+    code, _, err = run(capsys, "batch", f"{targets}:adder", str(inp), "-o", "x", "--skip-failed")
+    assert (code, err.count("\n")) == (2, 1)
+    assert "--skip-failed goes with --resume" in err
+
+
+def test_batch_fail_fast_starts_no_new_line(
+    capsys: pytest.CaptureFixture[str], targets: Path, tmp_path: Path
+) -> None:
+    inp = tmp_path / "in.jsonl"
+    xs = (-1, 2, 3, 4, 5, 6, 7)  # line 1 fails at once; the others take a while
+    inp.write_text("".join(json.dumps({"x": x, "y": 0}) + "\n" for x in xs))
+    out = tmp_path / "out.jsonl"
+    code, _, err = run(
+        capsys,
+        "batch",
+        f"{targets}:fail_or_slow",
+        str(inp),
+        "-o",
+        str(out),
+        "--fail-fast",
+        "--max-concurrency",
+        "2",
+    )
+    assert code == 1
+    assert "line 1 failed (ValueError: negative x: -1); stopping (--fail-fast)" in err
+    got = by_line(out)
+    assert 1 in got
+    assert set(got) <= {1, 2}  # at most the line already running beside it finished
+    if 2 in got:
+        assert got[2] == {"line": 2, "output": 2}  # a line that ran is written
+
+
+def test_traceback_before_or_after_the_command(
+    capsys: pytest.CaptureFixture[str], targets: Path, tmp_path: Path
+) -> None:
+    argv = ["run", f"{targets}:failing", "--input", '{"x": -1, "y": 0}']
+    for where in (["--traceback", *argv], [*argv, "--traceback"]):
+        code, _, err = run(capsys, *where)
+        assert code == 1
+        assert "Traceback (most recent call last)" in err
+        assert err.strip().endswith("lcel run: failed: ValueError: negative x: -1")
+    inp = tmp_path / "in.jsonl"
+    inp.write_text('{"x": 1, "y": 1}\n')
+    out = tmp_path / "out.jsonl"
+    code, _, err = run(capsys, "batch", f"{targets}:adder", str(inp), "-o", str(out), "--traceback")
+    assert (code, records(out)) == (0, [{"line": 1, "output": 2}])
+    for where in (["--traceback", "schema", "nowhere.py"], ["schema", "nowhere.py", "--traceback"]):
+        code, _, err = run(capsys, *where, "--stdout")
+        assert code == 2
+        assert "Traceback (most recent call last)" in err
 
 
 def test_batch_missing_input_file(capsys: pytest.CaptureFixture[str], targets: Path) -> None:

@@ -373,3 +373,24 @@ def test_a_file_the_program_already_imported_is_not_executed_again(
 
     assert main([str(tmp_path / "jokes.py:chain"), "--out", "out"]) == 0
     assert sys.modules["jokes"] is jokes  # reused, not replaced by a fresh copy
+
+
+def test_check_gives_the_same_answer_from_any_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "proj"
+    write(project / "pyproject.toml", "[project]\nname = 'proj'\n")
+    write(project / "app" / "jokes.py", JOKES)
+    monkeypatch.chdir(project)
+    assert main(["app/jokes.py", "--out", "schemas"]) == 0
+    bundle = read_json(project / "schemas" / "jokes.bundle.json")
+    assert isinstance(bundle, dict)
+    assert bundle["module"] == "app/jokes.py"  # relative to the project root
+    for cwd, target, out in [
+        (project / "app", "jokes.py", "../schemas"),
+        (tmp_path, "proj/app/jokes.py", "proj/schemas"),
+        (project / "schemas", str(project / "app" / "jokes.py"), "."),
+    ]:
+        monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        assert main([target, "--out", out, "--check"]) == 0, capsys.readouterr().out
