@@ -115,14 +115,37 @@ class StrOutputParser(BaseOutputParser[str]):
 
 # -- JSON --------------------------------------------------------------------------------------
 
-_FENCE = re.compile(r"```(?:json|JSON)?[ \t]*\n?(.*?)(?:```|$)", re.DOTALL)
+_FENCE_OPEN = re.compile(r"```(?:json|JSON)?[ \t]*\n?")
 _MISSING: Any = object()  # Any: a sentinel distinct from every JSON value
 
 
 def _json_body(text: str) -> str:
-    """The JSON part of ``text``: the inside of a fenced block if there is one."""
-    match = _FENCE.search(text)
-    return (match.group(1) if match else text).strip()
+    """The JSON part of ``text``: the inside of a fenced block if there is one (up to the
+    closing fence or, while streaming, the end of the text so far)."""
+    match = _FENCE_OPEN.search(text)
+    if match is None:
+        return text.strip()
+    return text[match.end() : _fence_close(text, match.end())].strip()
+
+
+def _fence_close(text: str, start: int) -> int:
+    """Where the block opened before ``start`` closes: the first triple backtick outside a
+    JSON string (backticks inside strings are content), else the end of ``text``."""
+    in_string = escaped = False
+    for i in range(start, len(text)):
+        char = text[i]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif text.startswith("```", i):
+            return i
+    return len(text)
 
 
 def _close_partial(text: str) -> str | None:
