@@ -9,6 +9,7 @@ import attrs
 
 from lcel._runnable import Runnable, coerce_to_runnable
 from lcel._types import InT_contra, KeyedOutput, OutT_co
+from lcel.errors import quoted
 
 __all__ = ["RunnableParallel", "keyed_typeddict", "merge_input_types"]
 
@@ -35,7 +36,7 @@ class RunnableParallel(Runnable[InT_contra, OutT_co]):
         merged = {**(steps__ or {}), **kwargs}
         for key in merged:
             if not isinstance(key, str):
-                raise TypeError(f"RunnableParallel keys must be strings, got {key!r}")
+                raise TypeError(f"RunnableParallel keys must be strings, got {quoted(key)}")
         self.__attrs_init__(tuple((k, coerce_to_runnable(v)) for k, v in merged.items()))
 
     @property

@@ -10,6 +10,7 @@ import attrs
 from lcel._parallel import RunnableParallel, keyed_typeddict
 from lcel._runnable import Runnable
 from lcel._types import InT_contra, KeyedOutput, OutT_co
+from lcel.errors import quoted
 
 __all__ = ["RunnableAssign", "RunnablePassthrough", "RunnablePick"]
 
@@ -92,7 +93,9 @@ class RunnablePick(Runnable[InT_contra, OutT_co]):
             return RunnablePick(keys)
         keys = tuple(keys)
         if not keys or not all(isinstance(k, str) for k in keys):
-            raise TypeError(f"pick() takes a key or a non-empty list of string keys, got {keys!r}")
+            raise TypeError(
+                f"pick() takes a key or a non-empty list of string keys, got {quoted(keys)}"
+            )
         return RunnablePick(keys)
 
     def get_name(self, suffix: str | None = None) -> str:

@@ -25,6 +25,7 @@ from typing_extensions import Unpack
 
 from lcel._config import RunnableConfig
 from lcel._types import InT_contra, KeyedOutput, OtherOutT, OutT_co, T
+from lcel.errors import quoted
 
 if TYPE_CHECKING:
     from lcel import _interpreter as _engine
@@ -649,6 +650,6 @@ def coerce_to_runnable(thing: Any) -> Runnable[Any, Any]:  # Any: coercion accep
 
         return RunnableLambda(thing)
     raise TypeError(
-        f"cannot compose {type(thing).__name__} {thing!r}: expected a Runnable, "
+        f"cannot compose {type(thing).__name__} {quoted(thing)}: expected a Runnable, "
         "a callable, or a dict of those"
     )

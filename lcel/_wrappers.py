@@ -10,6 +10,7 @@ import attrs
 from lcel._config import RunnableConfig
 from lcel._runnable import Runnable, coerce_to_runnable
 from lcel._types import InT, InT_contra, OutT, OutT_co
+from lcel.errors import quoted
 
 __all__ = ["RunnableBinding", "RunnableEach", "RunnableRetry", "RunnableWithFallbacks"]
 
@@ -155,7 +156,9 @@ class RunnableRetry(Runnable[InT_contra, OutT_co]):
     ) -> RunnableRetry[InT, OutT]:
         """Validate the options and build."""
         if not isinstance(stop_after_attempt, int) or stop_after_attempt < 1:
-            raise ValueError(f"stop_after_attempt must be an int >= 1, got {stop_after_attempt!r}")
+            raise ValueError(
+                f"stop_after_attempt must be an int >= 1, got {quoted(stop_after_attempt)}"
+            )
         params = dict(exponential_jitter_params or {})
         unknown = set(params) - {"initial", "max", "exp_base", "jitter"}
         if unknown:

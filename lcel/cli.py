@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from lcel._runnable import Runnable
-from lcel.errors import InputValidationError
+from lcel.errors import InputValidationError, quoted
 
 __all__ = ["CliError", "load_target", "main"]
 
@@ -52,7 +52,7 @@ def load_target(target: str) -> Runnable[Any, Any]:
     module_part, sep, attr_path = target.rpartition(":")
     if not sep or not module_part or not attr_path:
         raise CliError(
-            f"target {target!r} must look like package.module:name or path/to/file.py:name"
+            f"target {quoted(target)} must look like package.module:name or path/to/file.py:name"
         )
     if module_part.endswith(".py") or os.sep in module_part or "/" in module_part:
         module = _load_file(module_part)
@@ -64,16 +64,16 @@ def load_target(target: str) -> Runnable[Any, Any]:
             module = importlib.import_module(module_part)
         except ModuleNotFoundError as error:
             if error.name is not None and module_part.startswith(error.name):
-                raise CliError(f"cannot import module {module_part!r}: {error}") from error
-            raise CliError(f"importing {module_part!r} failed: {_one_line(error)}") from error
+                raise CliError(f"cannot import module {quoted(module_part)}: {error}") from error
+            raise CliError(f"importing {quoted(module_part)} failed: {_one_line(error)}") from error
         except Exception as error:
-            raise CliError(f"importing {module_part!r} failed: {_one_line(error)}") from error
+            raise CliError(f"importing {quoted(module_part)} failed: {_one_line(error)}") from error
     obj: Any = module
     for part in attr_path.split("."):
         try:
             obj = getattr(obj, part)
         except AttributeError:
-            raise CliError(f"{module_part!r} has no attribute {attr_path!r}") from None
+            raise CliError(f"{quoted(module_part)} has no attribute {quoted(attr_path)}") from None
     if not isinstance(obj, Runnable):
         raise CliError(
             f"{target} is a {type(obj).__name__}, not a Runnable "
@@ -152,12 +152,21 @@ def _text_of(chunk: object) -> str | None:
 
 
 def _one_line(error: BaseException) -> str:
-    text = " ".join(str(error).split()) or type(error).__name__
-    return (
-        f"{type(error).__name__}: {text}"
-        if not str(error).startswith(type(error).__name__)
-        else text
-    )
+    """``Type: message`` on one line, cut short (a message may quote a huge input)."""
+    text = _message(error) or type(error).__name__
+    return text if text.startswith(type(error).__name__) else f"{type(error).__name__}: {text}"
+
+
+_MESSAGE_LIMIT = 1000
+
+
+def _message(error: BaseException) -> str:
+    """The error's message on one line, cut to ``_MESSAGE_LIMIT`` characters."""
+    text = str(error)
+    flat = " ".join(text[: _MESSAGE_LIMIT * 2].split())
+    if len(text) > _MESSAGE_LIMIT * 2 or len(flat) > _MESSAGE_LIMIT:
+        return flat[:_MESSAGE_LIMIT] + f"… ({len(text)} chars)"
+    return flat
 
 
 # -- input ------------------------------------------------------------------------------------
@@ -175,9 +184,6 @@ class _Input:
             self.check = SchemaCheck.of(runnable.input_schema)
         except Exception:  # a runnable whose input type has no JSON form: no check
             self.check = None
-
-    def accepts(self, data: Any) -> bool:  # Any: JSON data
-        return self.check is None or bool(self.check.is_valid(data))
 
     def problem(self, data: Any) -> str | None:  # Any: JSON data
         """A one-line description of what is wrong with ``data``, or None."""
@@ -204,14 +210,14 @@ class _Input:
             return data
 
     def parse(self, text: str, origin: str) -> Any:  # Any: JSON data
-        """JSON text → data; plain text is taken as a string when the runnable takes one."""
+        """JSON text → data. Text that is not JSON is an error, never silently taken as a
+        string: raw text goes through ``--input-text``."""
         try:
             return json.loads(text)
         except json.JSONDecodeError as error:
-            stripped = text.rstrip("\n")
-            if self.check is not None and self.accepts(stripped):
-                return stripped
-            raise CliError(f"{origin} is not valid JSON: {error}") from None
+            raise CliError(
+                f"{origin} is not valid JSON: {error} (to pass raw text, use --input-text TEXT)"
+            ) from None
 
 
 # -- progress ---------------------------------------------------------------------------------
@@ -286,13 +292,25 @@ def _config(text: str | None) -> dict[str, Any]:
 
 
 def _read_input(args: argparse.Namespace, inp: _Input) -> Any:  # Any: JSON data
-    sources = [args.input is not None, args.input_file is not None, args.stdin is not None]
+    sources = [
+        args.input is not None,
+        args.input_file is not None,
+        args.stdin is not None,
+        args.input_text is not None,
+    ]
     if sum(sources) > 1:
-        raise CliError("give the input once: --input JSON, --input-file FILE, or - for stdin")
+        raise CliError(
+            "give the input once: --input JSON, --input-text TEXT, --input-file FILE, "
+            "or - for stdin"
+        )
     if args.stdin is not None and args.stdin != "-":
-        raise CliError(f"unexpected argument {args.stdin!r} (use - to read the input from stdin)")
+        raise CliError(
+            f"unexpected argument {quoted(args.stdin)} (use - to read the input from stdin)"
+        )
     if args.input is not None:
         return inp.parse(args.input, "--input")
+    if args.input_text is not None:
+        return args.input_text  # raw text: a JSON string, as is
     if args.input_file is not None:
         if args.input_file == "-":
             return inp.parse(sys.stdin.read(), "stdin")
@@ -303,7 +321,9 @@ def _read_input(args: argparse.Namespace, inp: _Input) -> Any:  # Any: JSON data
         return inp.parse(text, args.input_file)
     if args.stdin == "-":
         return inp.parse(sys.stdin.read(), "stdin")
-    raise CliError("no input: give --input JSON, --input-file FILE, or - to read stdin")
+    raise CliError(
+        "no input: give --input JSON, --input-text TEXT, --input-file FILE, or - to read stdin"
+    )
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -458,7 +478,7 @@ def _ok(found: tuple[int, bool] | None) -> bool:
 
 
 def _error_record(line: int, error: BaseException) -> dict[str, Any]:
-    return {"line": line, "error": {"type": type(error).__name__, "message": str(error)}}
+    return {"line": line, "error": {"type": type(error).__name__, "message": _message(error)}}
 
 
 class _Batch:
@@ -675,6 +695,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("target", metavar="TARGET", help=target_help)
     run.add_argument("stdin", nargs="?", metavar="-", help="read the JSON input from stdin")
     run.add_argument("--input", "-i", metavar="JSON", help="the input, as JSON text")
+    run.add_argument(
+        "--input-text",
+        metavar="TEXT",
+        help="the input, as raw text (a string, not parsed as JSON)",
+    )
     run.add_argument("--input-file", "-f", metavar="FILE", help="read the JSON input from FILE")
     run.add_argument(
         "--config", metavar="JSON", help='a RunnableConfig as JSON, e.g. \'{"tags": ["cli"]}\''
@@ -800,7 +825,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputValidationError as error:  # raised by a step: still the caller's input
         if args.traceback:
             traceback.print_exc()
-        sys.stderr.write(f"lcel {args.command}: invalid input: {' '.join(str(error).split())}\n")
+        sys.stderr.write(f"lcel {args.command}: invalid input: {_message(error)}\n")
         return EXIT_USAGE
     except Exception as error:
         if args.traceback:

@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Literal, TypedDict
 
 import attrs
 
-from lcel.errors import InputValidationError, shorten
+from lcel.errors import InputValidationError, quoted, shorten
 
 __all__ = [
     "MessageContent",
@@ -497,7 +497,7 @@ def message_from_role(
     cls = _ROLES.get(role)
     if cls is None:
         raise InputValidationError(
-            f"unknown message role {role!r}; expected one of {sorted({*_ROLES, 'chat'})}"
+            f"unknown message role {quoted(role)}; expected one of {sorted({*_ROLES, 'chat'})}"
         )
     if cls is ToolMessage and "tool_call_id" not in extra:
         raise InputValidationError(
@@ -530,7 +530,8 @@ def _coerce_one(item: object, position: int) -> BaseMessage:
         role, content = item
         if not isinstance(content, str | list):
             raise InputValidationError(
-                f"message {position}: the content of a ({role!r}, content) pair must be a str "
+                f"message {position}: the content of a ({quoted(role)}, content)"
+                " pair must be a str "
                 f"or a list of parts, got {type(content).__name__}: {shorten(content)}",
                 path=f"$[{position}]",
             )
@@ -543,7 +544,7 @@ def _coerce_one(item: object, position: int) -> BaseMessage:
         if not isinstance(role, str) or "content" not in data:
             raise InputValidationError(
                 f"message {position}: a message dict needs 'role' (or 'type') and 'content' "
-                f"keys, got keys {sorted(map(str, item))}",
+                f"keys, got keys {shorten(sorted(map(str, item)))}",
                 path=f"$[{position}]",
             )
         content = data.pop("content")

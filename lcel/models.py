@@ -25,7 +25,7 @@ import attrs
 
 from lcel._config import RunnableConfig
 from lcel._leaf import Component
-from lcel.errors import InputValidationError, shorten
+from lcel.errors import InputValidationError, quoted, shorten
 from lcel.messages import (
     AIMessage,
     AIMessageChunk,
@@ -449,7 +449,7 @@ def _responses(value: Iterable[str]) -> tuple[str, ...]:
 def _check_delay(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and (not isinstance(value, int | float) or value < 0):
         raise InputValidationError(
-            f"{attribute.name} must be a number of seconds >= 0 or None, got {value!r}"
+            f"{attribute.name} must be a number of seconds >= 0 or None, got {quoted(value)}"
         )
 
 

@@ -23,7 +23,7 @@ from attrs import AttrsInstance
 
 from lcel._config import RunnableConfig
 from lcel._leaf import Component
-from lcel.errors import InputValidationError, OutputParserError, shorten
+from lcel.errors import InputValidationError, OutputParserError, quoted, shorten
 from lcel.messages import BaseMessage
 
 __all__ = [
@@ -403,7 +403,7 @@ class AttrsOutputParser(BaseOutputParser[_AttrsT], Generic[_AttrsT]):
 
     def __attrs_post_init__(self) -> None:
         if not attrs.has(self.cls):
-            raise TypeError(f"AttrsOutputParser needs an attrs class, got {self.cls!r}")
+            raise TypeError(f"AttrsOutputParser needs an attrs class, got {quoted(self.cls)}")
 
     @property
     def output_type(self) -> Any:  # Any: a type form
@@ -424,7 +424,7 @@ class AttrsOutputParser(BaseOutputParser[_AttrsT], Generic[_AttrsT]):
         try:
             return converter.structure(data, self.cls)
         except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
-            detail = "; ".join(describe_error(exc))
+            detail = shorten("; ".join(describe_error(exc)), 300)
             raise OutputParserError(
                 f"JSON does not fit {self.cls.__name__} ({detail}): {shorten(text)!r}; "
                 f"expected an object with keys "

@@ -24,7 +24,7 @@ from typing_extensions import TypeVar
 
 from lcel._config import RunnableConfig
 from lcel._leaf import Component
-from lcel.errors import InputValidationError, MissingVariablesError, shorten
+from lcel.errors import InputValidationError, MissingVariablesError, quoted, shorten
 from lcel.messages import (
     AIMessage,
     BaseMessage,
@@ -291,7 +291,7 @@ class BasePromptTemplate(
             received = sorted(map(str, given))
             raise MissingVariablesError(
                 f"Input to {self.get_name()} is missing variables {missing}. "
-                f"Expected: {required} Received: {received}",
+                f"Expected: {required} Received: {shorten(received)}",
                 missing=missing,
                 received=received,
             )
@@ -518,13 +518,13 @@ def _coerce_entry(entry: object, position: int) -> _Entry:
             if len(names) != 1 or template.strip() != f"{{{names[0]}}}":
                 raise InputValidationError(
                     f"message {position}: a ('placeholder', ...) entry must be '{{variable}}', "
-                    f"got {template!r}"
+                    f"got {quoted(template)}"
                 )
             return MessagesPlaceholder(names[0], optional=True)
         factory = _TEMPLATE_ROLES.get(role)
         if factory is None:
             raise InputValidationError(
-                f"message {position}: unknown role {role!r}; expected one of "
+                f"message {position}: unknown role {quoted(role)}; expected one of "
                 f"{sorted([*_TEMPLATE_ROLES, 'placeholder'])}"
             )
         return factory(template)

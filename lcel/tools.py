@@ -44,7 +44,7 @@ from lcel._jsonschema import (
 )
 from lcel._leaf import Component
 from lcel._types import OutT_co, T
-from lcel.errors import InputValidationError, shorten
+from lcel.errors import InputValidationError, quoted, shorten
 
 __all__ = ["Tool", "ToolInput", "tool"]
 
@@ -113,11 +113,11 @@ class Tool(Component[ToolInT_contra, OutT_co], Generic[OutT_co, ToolInT_contra])
     ) -> Tool[Any]:
         """A tool calling ``func``, named after it and described by its docstring."""
         if not callable(func):
-            raise TypeError(f"a tool needs a function, got {type(func).__name__}: {func!r}")
+            raise TypeError(f"a tool needs a function, got {type(func).__name__}: {quoted(func)}")
         if name is None:
             name = getattr(func, "__name__", None)
             if not isinstance(name, str) or name == "<lambda>":
-                raise ValueError(f"cannot name a tool after {func!r}: pass name=...")
+                raise ValueError(f"cannot name a tool after {quoted(func)}: pass name=...")
         if description is None:
             description = inspect.getdoc(func) or ""
             if not description:
@@ -359,7 +359,7 @@ class _Spec:
         try:
             signature = inspect.signature(func)
         except (TypeError, ValueError) as exc:
-            raise TypeError(f"cannot read the signature of {func!r}: {exc}") from exc
+            raise TypeError(f"cannot read the signature of {quoted(func)}: {exc}") from exc
         hints = _type_hints(func, tool_name)
         names: list[str] = []
         required: list[str] = []
@@ -538,7 +538,7 @@ def _needs_structuring(tp: Any) -> bool:  # Any: a type form
 
 
 def _names(names: list[str]) -> str:
-    return ", ".join(repr(n) for n in names) if names else "no arguments"
+    return shorten(", ".join(repr(n) for n in names), 300) if names else "no arguments"
 
 
 def _path_text(path: Any) -> str:  # Any: jsonschema's deque of str/int

@@ -58,6 +58,10 @@ def fail_or_sleep(p: Point) -> int:
     return p["x"]
 
 
+def shout(text: str) -> str:
+    raise ValueError("cannot shout " + text)
+
+
 def as_dict(p: Point) -> dict[str, object]:
     return {"sum": p["x"] + p["y"], "items": [p["x"], p["y"]]}
 
@@ -66,6 +70,7 @@ adder = RunnableLambda(add)
 failing = RunnableLambda(fail)
 slow_chain = RunnableLambda(slow)
 fail_or_slow = RunnableLambda(fail_or_sleep)
+shouting = RunnableLambda(shout)
 to_dict = RunnableLambda(as_dict)
 messages = ChatPromptTemplate.from_template("hi {name}") | FakeListChatModel(responses=["hello"])
 slow_stream = FakeListChatModel(responses=["abcdefgh"], chunk_delay=0.15)
@@ -189,9 +194,35 @@ def test_run_int_output(capsys: pytest.CaptureFixture[str], targets: Path) -> No
 
 
 def test_run_plain_text_input_for_a_string_runnable(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "run", RETRIEVAL, "--input", "where did harrison work?")
+    code, out, _ = run(capsys, "run", RETRIEVAL, "--input-text", "where did harrison work?")
     assert code == 0
     assert "Kensho" in out
+    code, out, _ = run(capsys, "run", RETRIEVAL, "--input", '"where did harrison work?"')
+    assert code == 0
+    assert "Kensho" in out
+
+
+@pytest.mark.parametrize("text", ['{"a": 1', "where did harrison work?", "[1, 2"])
+def test_run_input_that_is_not_json_is_an_error_even_for_a_string_runnable(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str
+) -> None:
+    target = tmp_path / "echo_target.py"
+    target.write_text(
+        "from lcel import RunnableLambda\n"
+        "def echo(s: str) -> str:\n"
+        "    return 'ran: ' + s\n"
+        "echo = RunnableLambda(echo)\n"
+    )
+    code, out, err = run(capsys, "run", f"{target}:echo", "--input", text)
+    assert (code, out) == (2, "")
+    assert "--input is not valid JSON" in err
+    assert "--input-text" in err  # says how to pass raw text
+    assert err.count("\n") == 1
+    code, out, _ = run(capsys, "run", f"{target}:echo", "--input-text", text)
+    assert (code, out) == (0, f"ran: {text}\n")
+    code, _, err = run(capsys, "run", f"{target}:echo", "--input-text", text, "-i", '"x"')
+    assert code == 2
+    assert "give the input once" in err
 
 
 def test_run_input_file_and_stdin(
@@ -792,3 +823,35 @@ def test_output_into_a_closed_pipe_is_quiet() -> None:
     )
     assert result.stdout.count("\n") == 1
     assert "Traceback" not in result.stderr
+
+
+def test_a_huge_input_gives_short_errors(
+    capsys: pytest.CaptureFixture[str], targets: Path, tmp_path: Path
+) -> None:
+    big = "z" * 5_000_000
+    f = tmp_path / "big.json"
+    f.write_text(json.dumps({"x": big, "y": 1}))
+    code, out, err = run(capsys, "run", f"{targets}:adder", "--input-file", str(f))
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert len(err) < 1500
+    assert "field 'x'" in err
+    assert "(5000002 chars)" in err
+    # an error raised by the run itself, quoting the input
+    code, _, err = run(capsys, "run", f"{targets}:shouting", "--input-text", big)
+    assert code == 1
+    assert err.startswith("lcel run: failed: ValueError: cannot shout zzz")
+    assert len(err) < 1500
+    # batch error records stay short too
+    inp = tmp_path / "in.jsonl"
+    inp.write_text(json.dumps({"x": big, "y": 1}) + "\n" + json.dumps(big) + "\n")
+    out_file = tmp_path / "out.jsonl"
+    assert run(capsys, "batch", f"{targets}:adder", str(inp), "-o", str(out_file))[0] == 1
+    assert out_file.stat().st_size < 5000
+    assert "(5000002 chars)" in by_line(out_file)[1]["error"]["message"]
+    argv = ["batch", f"{targets}:shouting", str(inp), "-o", str(out_file), "--overwrite"]
+    assert run(capsys, *argv)[0] == 1
+    assert out_file.stat().st_size < 5000
+    got = by_line(out_file)
+    assert got[2]["error"]["type"] == "ValueError"
+    assert got[2]["error"]["message"].startswith("cannot shout zzz")
