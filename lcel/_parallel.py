@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict, overload
 
 import attrs
 
 from lcel._runnable import Runnable, coerce_to_runnable
-from lcel._types import InT_contra, KeyedOutput, OutT_co
+from lcel._types import InT, InT_contra, KeyedOutput, OutT_co
 
 __all__ = ["RunnableParallel", "keyed_typeddict", "merge_input_types"]
 
@@ -25,8 +25,26 @@ class RunnableParallel(Runnable[InT_contra, OutT_co]):
 
     branches: tuple[tuple[str, Runnable[Any, Any]], ...]
 
+    @overload
+    def __init__(
+        self: RunnableParallel[InT, KeyedOutput],
+        steps__: Mapping[str, Runnable[InT, Any] | Callable[[InT], Any] | Mapping[str, Any]]
+        | None = None,
+        /,
+        **kwargs: Runnable[InT, Any] | Callable[[InT], Any] | Mapping[str, Any],
+    ) -> None: ...
+
+    @overload
     def __init__(
         self: RunnableParallel[Any, KeyedOutput],
+        steps__: Mapping[str, Runnable[Any, Any] | Callable[[Any], Any] | Mapping[str, Any]]
+        | None = None,
+        /,
+        **kwargs: Runnable[Any, Any] | Callable[[Any], Any] | Mapping[str, Any],
+    ) -> None: ...
+
+    def __init__(
+        self,
         steps__: Mapping[str, Runnable[Any, Any] | Callable[[Any], Any] | Mapping[str, Any]]
         | None = None,
         /,

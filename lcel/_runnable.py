@@ -467,8 +467,8 @@ class Runnable(Generic[InT_contra, OutT_co]):
 
     @overload
     def __ror__(
-        self, other: Mapping[str, Runnable[Any, Any] | Callable[[Any], Any]]
-    ) -> Runnable[Any, OutT_co]: ...
+        self, other: Mapping[str, Runnable[T, Any] | Callable[[T], Any]]
+    ) -> Runnable[T, OutT_co]: ...
 
     @overload
     def __ror__(self, other: Mapping[str, object]) -> Runnable[Any, OutT_co]: ...
