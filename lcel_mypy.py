@@ -438,7 +438,7 @@ def _parallel_hook(ctx: FunctionContext) -> Type:
             return ctx.default_return_type
         joint, out = keyed
         if joint is not None and isinstance(get_proper_type(joint), UninhabitedType):
-            joint = None  # conflicting branch inputs: stay wide (each branch was checked)
+            joint = None  # conflicting branch inputs: keep the plain signature's input
         return _with_args(ctx.default_return_type, joint, out)
     except Exception:
         return ctx.default_return_type

@@ -75,6 +75,11 @@ class Runnable(Generic[InT_contra, OutT_co]):
 
         return generic_args(type(self))[1]
 
+    def _output_type_given(self, input_type: Any) -> Any:  # Any: type forms in and out
+        """The output type when fed values of ``input_type``: the declared :attr:`output_type`,
+        unless the output carries keys of the input (passthrough, assign, pick, parallel)."""
+        return self.output_type
+
     @property
     def input_schema(self) -> RunnableSchema:
         """JSON Schema (draft 2020-12) of the input, titled ``"<Name>Input"``."""
@@ -468,8 +473,8 @@ class Runnable(Generic[InT_contra, OutT_co]):
 
     @overload
     def __ror__(
-        self, other: Mapping[str, Runnable[Any, Any] | Callable[[Any], Any]]
-    ) -> Runnable[Any, OutT_co]: ...
+        self, other: Mapping[str, Runnable[T, Any] | Callable[[T], Any]]
+    ) -> Runnable[T, OutT_co]: ...
 
     @overload
     def __ror__(self, other: Mapping[str, object]) -> Runnable[Any, OutT_co]: ...

@@ -82,6 +82,11 @@ class RunnableBinding(Runnable[InT_contra, OutT_co]):
             return self.custom_output_type
         return self.bound.output_type
 
+    def _output_type_given(self, input_type: Any) -> Any:  # Any: type forms in and out
+        if self.custom_output_type is not None:
+            return self.custom_output_type
+        return self.bound._output_type_given(input_type)
+
     def _schema_input_owner(self) -> Runnable[Any, Any]:
         if self.custom_input_type is not None or "run_name" in self.config:
             return self
@@ -200,6 +205,9 @@ class RunnableRetry(Runnable[InT_contra, OutT_co]):
     def output_type(self) -> Any:  # Any: a type form
         """The retried runnable's output type."""
         return self.bound.output_type
+
+    def _output_type_given(self, input_type: Any) -> Any:  # Any: type forms in and out
+        return self.bound._output_type_given(input_type)
 
     def _schema_input_owner(self) -> Runnable[Any, Any]:
         return self.bound._schema_input_owner()
