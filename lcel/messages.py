@@ -284,6 +284,27 @@ class AIMessageChunk(AIMessage):
             object.__setattr__(self, "tool_calls", calls)
             object.__setattr__(self, "invalid_tool_calls", invalid)
 
+    @classmethod
+    def text_chunk(cls, content: str, id: str | None = None) -> AIMessageChunk:
+        """``AIMessageChunk(content, id=id)`` for a streamed piece of text, built without
+        re-validating (a streaming model's hot path; ``content`` must be a str).
+
+        >>> AIMessageChunk.text_chunk("Hi", "m1") == AIMessageChunk("Hi", id="m1")
+        True
+        """
+        chunk = object.__new__(cls)
+        setter = object.__setattr__
+        setter(chunk, "content", content)
+        setter(chunk, "additional_kwargs", {})
+        setter(chunk, "response_metadata", {})
+        setter(chunk, "name", None)
+        setter(chunk, "id", id)
+        setter(chunk, "tool_calls", [])
+        setter(chunk, "invalid_tool_calls", [])
+        setter(chunk, "usage_metadata", None)
+        setter(chunk, "tool_call_chunks", [])
+        return chunk
+
     def __add__(self, other: AIMessageChunk) -> AIMessageChunk:
         if not isinstance(other, AIMessageChunk):
             return NotImplemented

@@ -10,7 +10,6 @@ from typing import Any, ClassVar
 
 import attrs
 import httpx
-from httpx_sse import EventSource, SSEError
 
 from lcel.errors import InputValidationError, shorten
 from lcel.messages import AIMessage, AIMessageChunk, BaseMessage
@@ -24,6 +23,7 @@ from lcel.openai._errors import (
     UnprocessableEntityError,
 )
 from lcel.openai._secret import SecretStr
+from lcel.openai._sse import EventReader, SSELineDecoder, iter_events
 
 __all__ = ["ChatOpenAI", "DEFAULT_BASE_URL"]
 
@@ -31,6 +31,7 @@ DEFAULT_BASE_URL = "https://api.openai.com/v1"
 """Where requests go when neither ``base_url`` nor ``OPENAI_BASE_URL`` says otherwise."""
 
 _CHAT_PATH = "/chat/completions"
+_loads = json.JSONDecoder().decode
 
 _NO_STREAM_OPTIONS: set[str] = set()
 """Base URLs of servers that rejected ``stream_options`` in this process."""
@@ -270,7 +271,7 @@ class ChatOpenAI(BaseChatModel):
 
     def _event_data(self, data: str) -> Any:  # Any: one decoded stream event
         try:
-            return json.loads(data)
+            return _loads(data)
         except json.JSONDecodeError:
             raise APIResponseValidationError(
                 f"{self._display_url()} streamed an event that is not JSON: {shorten(data)!r}"
@@ -348,21 +349,19 @@ class ChatOpenAI(BaseChatModel):
                 yield self._not_sse(response, response.read())
                 return
             state = StreamState()
-            for event in EventSource(response).iter_sse():
-                data = event.data
-                if data == "[DONE]":
-                    break
-                if not data:
+            done = False
+            for event, data in iter_events(response):
+                # after [DONE], read on to the body's end: the connection then stays pooled
+                if done or data == "[DONE]":
+                    done = True
                     continue
-                if event.event == "error":
+                if event == "error":
                     raise APIError(f"the server reported an error: {shorten(data)}")
                 chunk = state.chunk(self._event_data(data))
                 if chunk is not None:
                     yield chunk
         except httpx.TransportError as exc:
             raise self._transport_error(exc) from None
-        except SSEError as exc:
-            raise APIResponseValidationError(f"bad event stream: {exc}") from None
         finally:
             response.close()
 
@@ -380,20 +379,28 @@ class ChatOpenAI(BaseChatModel):
                 yield self._not_sse(response, await response.aread())
                 return
             state = StreamState()
-            async for event in EventSource(response).aiter_sse():
-                data = event.data
-                if data == "[DONE]":
-                    break
-                if not data:
-                    continue
-                if event.event == "error":
+            lines, reader = SSELineDecoder(), EventReader()
+            done = False
+            async for text in response.aiter_text():  # no async generator layer per event
+                for event, data in reader.feed(lines.decode(text)):
+                    # after [DONE], read on to the body's end: the connection stays pooled
+                    if done or data == "[DONE]":
+                        done = True
+                        continue
+                    if event == "error":
+                        raise APIError(f"the server reported an error: {shorten(data)}")
+                    chunk = state.chunk(self._event_data(data))
+                    if chunk is not None:
+                        yield chunk
+            for event, data in reader.feed(lines.flush()) + reader.finish():
+                if done or data == "[DONE]":
+                    return
+                if event == "error":
                     raise APIError(f"the server reported an error: {shorten(data)}")
                 chunk = state.chunk(self._event_data(data))
                 if chunk is not None:
                     yield chunk
         except httpx.TransportError as exc:
             raise self._transport_error(exc) from None
-        except SSEError as exc:
-            raise APIResponseValidationError(f"bad event stream: {exc}") from None
         finally:
             await response.aclose()

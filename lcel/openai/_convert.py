@@ -207,23 +207,24 @@ class StreamState:
 
     def chunk(self, data: Any) -> AIMessageChunk | None:  # Any: one decoded event
         """The chunk for one event (``None`` for an event carrying nothing)."""
-        check_error(data)
-        if not isinstance(data, Mapping):
+        if type(data) is not dict:
             raise APIResponseValidationError(f"stream event is not a JSON object: {shorten(data)}")
+        if data.get("error") is not None:
+            check_error(data)
         choices = data.get("choices")
-        usage = usage_from(data.get("usage"))
-        choice = choices[0] if choices and isinstance(choices[0], Mapping) else None
+        choice = choices[0] if choices and type(choices[0]) is dict else None
         delta = (choice.get("delta") if choice is not None else None) or {}
         content = delta.get("content")
         finish = choice is not None and choice.get("finish_reason") is not None
+        raw_usage = data.get("usage")
         if (
-            content is not None
-            and len(delta) <= 2
+            type(content) is str
             and not finish
-            and usage is None
-            and ("role" in delta or len(delta) == 1)
+            and raw_usage is None
+            and (len(delta) == 1 or (len(delta) == 2 and "role" in delta))
         ):  # the common case: a piece of text
-            return AIMessageChunk(content, id=data.get("id"))
+            return AIMessageChunk.text_chunk(content, data.get("id"))
+        usage = usage_from(raw_usage)
         extra = {k: delta[k] for k in _KEPT_DELTA_KEYS if delta.get(k) is not None}
         fragments = [self._fragment(f) for f in delta.get("tool_calls") or []]
         meta = _metadata(data, choice) if finish else {}
