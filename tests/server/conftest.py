@@ -60,7 +60,11 @@ def serve(app: Any) -> Iterator[Served]:  # Any: an ASGI app
             loop.run_until_complete(server.serve(sockets=[sock]))
         except BaseException as error:  # reported by the fixture, not lost in the thread
             failure.append(error)
-        finally:
+        finally:  # whatever a failed test left running is cancelled, not destroyed pending
+            pending = asyncio.all_tasks(loop)
+            for task in pending:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             loop.close()
 
     thread = threading.Thread(target=run, name=f"uvicorn-{port}", daemon=True)
