@@ -783,11 +783,40 @@ def _parser() -> argparse.ArgumentParser:
     )
     graph.set_defaults(func=_cmd_graph)
 
+    serve = sub.add_parser(
+        "serve",
+        help="serve runnables over HTTP (LangServe's protocol; needs lcel[server])",
+        description="Serve each TARGET over HTTP with LangServe's endpoints (invoke, batch, "
+        "stream, stream_log, stream_events, schemas, playground). TARGET names a runnable, "
+        "or a mapping of paths to runnables (routes = {'/joke': chain}); a bare module or "
+        "file serves its `routes` mapping.",
+        epilog="Example: lcel serve examples/joke.py:chain --path /joke --port 8000",
+    )
+    serve.add_argument("targets", nargs="+", metavar="TARGET", help=target_help)
+    serve.add_argument("--path", help="the route of a single runnable (default: /NAME)")
+    serve.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any)")
+    serve.add_argument("--cors-origin", action="append", metavar="ORIGIN",
+                       help="allow browser calls from ORIGIN (repeat; CORS is off otherwise)")
+    serve.add_argument("--log-level", default="info",
+                       choices=["critical", "error", "warning", "info", "debug"])
+    serve.set_defaults(func=_cmd_serve)
     for command in sub.choices.values():  # also after the command: `lcel run ... --traceback`
         command.add_argument(
             "--traceback", action="store_true", default=argparse.SUPPRESS, help=traceback_help
         )
     return p
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        from lcel.server._cli import ServeError, serve
+    except ImportError as error:  # the server extra is missing: the message says what to install
+        raise CliError(str(error)) from None
+    try:
+        return serve(args)
+    except ServeError as error:
+        raise CliError(str(error)) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
