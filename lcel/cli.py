@@ -20,8 +20,6 @@ import argparse
 import asyncio
 import concurrent.futures as cf
 import contextlib
-import importlib
-import importlib.util
 import json
 import os
 import sys
@@ -32,6 +30,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
+from lcel._loader import TargetError, load_runnable
 from lcel._runnable import Runnable
 from lcel.errors import InputValidationError, quoted
 
@@ -49,58 +48,10 @@ class CliError(Exception):
 
 def load_target(target: str) -> Runnable[Any, Any]:
     """Import ``module:name`` or ``file.py:name`` and return the runnable it names."""
-    module_part, sep, attr_path = target.rpartition(":")
-    if not sep or not module_part or not attr_path:
-        raise CliError(
-            f"target {quoted(target)} must look like package.module:name or path/to/file.py:name"
-        )
-    if module_part.endswith(".py") or os.sep in module_part or "/" in module_part:
-        module = _load_file(module_part)
-    else:
-        cwd = os.getcwd()
-        if cwd not in sys.path:
-            sys.path.insert(0, cwd)
-        try:
-            module = importlib.import_module(module_part)
-        except ModuleNotFoundError as error:
-            if error.name is not None and module_part.startswith(error.name):
-                raise CliError(f"cannot import module {quoted(module_part)}: {error}") from error
-            raise CliError(f"importing {quoted(module_part)} failed: {_one_line(error)}") from error
-        except Exception as error:
-            raise CliError(f"importing {quoted(module_part)} failed: {_one_line(error)}") from error
-    obj: Any = module
-    for part in attr_path.split("."):
-        try:
-            obj = getattr(obj, part)
-        except AttributeError:
-            raise CliError(f"{quoted(module_part)} has no attribute {quoted(attr_path)}") from None
-    if not isinstance(obj, Runnable):
-        raise CliError(
-            f"{target} is a {type(obj).__name__}, not a Runnable "
-            "(compose one with `|`, or wrap a function in RunnableLambda)"
-        )
-    return obj
-
-
-def _load_file(path_text: str) -> Any:  # Any: a module object
-    path = Path(path_text)
-    if not path.is_file():
-        raise CliError(f"no such file: {path_text}")
-    folder = str(path.resolve().parent)
-    if folder not in sys.path:
-        sys.path.insert(0, folder)  # the file may import its neighbours
-    name = "_lcel_target_" + "".join(c if c.isalnum() else "_" for c in path.stem)
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise CliError(f"cannot load {path_text} as a Python module")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
-    except Exception as error:
-        del sys.modules[name]
-        raise CliError(f"running {path_text} failed: {_one_line(error)}") from error
-    return module
+        return load_runnable(target, keep_path=True)  # the run may import lazily
+    except TargetError as error:
+        raise CliError(str(error)) from error.cause
 
 
 # -- JSON output ------------------------------------------------------------------------------
@@ -639,12 +590,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 def _schema(argv: list[str]) -> int:
     """``lcel schema ...`` is ``python -m codegen ...``: the same arguments, files and exits."""
-    try:
-        from codegen.cli import main as codegen_main
-    except ImportError as error:
-        sys.stderr.write(f"lcel schema: error: the codegen package is not available ({error})\n")
-        return EXIT_USAGE
-    return int(codegen_main(argv, prog="lcel schema"))
+    from lcel._codegen.command import main as schema_main
+
+    return int(schema_main(argv, prog="lcel schema"))
 
 
 def _cmd_graph(args: argparse.Namespace) -> int:
@@ -762,7 +710,7 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--config", metavar="JSON", help="a RunnableConfig as JSON")
     batch.set_defaults(func=_cmd_batch)
 
-    # Listed for --help only: main() hands `schema ...` to codegen before parsing.
+    # Listed for --help only: main() hands `schema ...` to lcel._codegen before parsing.
     sub.add_parser(
         "schema",
         help="export the JSON Schemas of runnables: TARGET... --out DIR [--check] "

@@ -276,9 +276,9 @@ def test_input_that_is_not_json(capsys: pytest.CaptureFixture[str]) -> None:
     [
         ("no_colon", "must look like"),
         ("does/not/exist.py:chain", "no such file"),
-        ("lcel_no_such_module_xyz:chain", "cannot import module"),
+        ("lcel_no_such_module_xyz:chain", "cannot import 'lcel_no_such_module_xyz'"),
         ("{targets}:missing", "has no attribute 'missing'"),
-        ("{targets}:not_runnable", "not a Runnable"),
+        ("{targets}:not_runnable", "is a int, not an lcel Runnable"),
     ],
 )
 def test_bad_targets_are_one_line_errors(

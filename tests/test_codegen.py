@@ -241,7 +241,7 @@ def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
         ("missing_module_xyz", "cannot import 'missing_module_xyz': ModuleNotFoundError"),
         ("broken.py", "cannot import 'broken.py': ZeroDivisionError"),
         ("nowhere.py", "cannot import 'nowhere.py': no such file"),
-        ("jokes.py:nope", "has no name 'nope'"),
+        ("jokes.py:nope", "'jokes.py' has no attribute 'nope'"),
         ("jokes.py:NOT_A_RUNNABLE", "jokes.py:NOT_A_RUNNABLE is a int, not an lcel Runnable"),
         ("empty.py", "no lcel Runnable found"),
         ("not a module", "bad target 'not a module'"),
