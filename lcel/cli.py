@@ -437,15 +437,11 @@ class _Batch:
     each result as one flushed JSON line as soon as it completes."""
 
     def __init__(self, args: argparse.Namespace) -> None:
-        self.runnable = load_target(args.target)
-        self.inp = _Input(self.runnable)
-        self.config = _config(args.config)
-        if args.max_concurrency is not None and args.max_concurrency < 1:
-            raise CliError("--max-concurrency must be at least 1")
-        self.workers = int(args.max_concurrency or self.config.get("max_concurrency") or 8)
         self.in_path, self.out_path = Path(args.input_file), Path(args.output)
         if not self.in_path.is_file():
             raise CliError(f"no such input file: {self.in_path}")
+        if self.out_path.exists() and self.out_path.samefile(self.in_path):
+            raise CliError(f"the output is the input file ({self.out_path}); write elsewhere")
         self.resume: bool = args.resume
         self.skip_failed: bool = args.skip_failed
         if self.resume and args.overwrite:
@@ -454,13 +450,19 @@ class _Batch:
             raise CliError("--skip-failed goes with --resume")
         if not (self.resume or args.overwrite) and _holds_results(self.out_path):
             raise CliError(f"output exists; use --resume or --overwrite ({self.out_path})")
+        self.config = _config(args.config)
+        if args.max_concurrency is not None and args.max_concurrency < 1:
+            raise CliError("--max-concurrency must be at least 1")
+        self.workers = int(args.max_concurrency or self.config.get("max_concurrency") or 8)
+        self.runnable = load_target(args.target)  # last: importing the target may be slow
+        self.inp = _Input(self.runnable)
         self.fail_fast: bool = args.fail_fast
         self.stop = threading.Event()  # set by the first failure under --fail-fast
         self.failures = 0
 
     def lines(self) -> tuple[list[tuple[int, str]], int, int]:
-        """The (line number, text) pairs to run, how many lines were already done, and how
-        many of those are failed lines run again."""
+        """The (line number, text) pairs to run, how many lines are skipped (done already),
+        and how many of those to run are failed lines run again."""
         status = _read_output(self.out_path) if self.resume else {}
         todo: list[tuple[int, str]] = []
         skipped = retried = 0

@@ -532,6 +532,10 @@ def test_batch_refuses_an_output_holding_results(
     # --overwrite: the user asked for it
     assert run(capsys, "batch", f"{targets}:adder", str(inp), "-o", str(out), "--overwrite")[0] == 0
     assert records(out) == [{"line": 1, "output": 2}]
+    # the input itself is never the output, even with --overwrite
+    code, _, err = run(capsys, "batch", f"{targets}:adder", str(inp), "-o", str(inp), "--overwrite")
+    assert (code, inp.read_text()) == (2, '{"x": 1, "y": 1}\n')
+    assert "the output is the input file" in err
     # an empty file holds nothing to lose
     out.write_text("")
     assert run(capsys, "batch", f"{targets}:adder", str(inp), "-o", str(out))[0] == 0
