@@ -115,15 +115,16 @@ def parse_target(text: str, *, need_name: bool = False) -> Target:
 
 
 @contextmanager
-def _on_sys_path(directory: str, *, keep: bool) -> Iterator[None]:
-    added = directory not in sys.path
-    if added:
-        sys.path.insert(0, directory)
+def _on_sys_path(*directories: str, keep: bool) -> Iterator[None]:
+    added = [d for d in dict.fromkeys(directories) if d not in sys.path]
+    sys.path[:0] = added
     try:
         yield
     finally:
-        if added and not keep and directory in sys.path:
-            sys.path.remove(directory)
+        if not keep:
+            for directory in added:
+                if directory in sys.path:
+                    sys.path.remove(directory)
 
 
 def _failure(exc: BaseException) -> str:
@@ -135,12 +136,15 @@ def load_module(target: Target, *, keep_path: bool = False) -> types.ModuleType:
     """Import the target's module. A file is executed afresh on every call, unless the
     program already imported it (then that module is used, as ``import`` would).
 
-    The working directory (for a module) or the file's folder (so it can import its
-    neighbours) is on ``sys.path`` while it loads, and after when ``keep_path``.
+    The working directory and the project root above it (for a module, so it is found
+    from any folder of the project) or the file's folder (so it can import its neighbours)
+    are on ``sys.path`` while it loads, and after when ``keep_path``.
     """
     if target.path is None:
         assert target.module is not None
-        with _on_sys_path(os.getcwd(), keep=keep_path):
+        cwd = Path.cwd()
+        root = project_root(cwd / "_")
+        with _on_sys_path(str(cwd), *([str(root)] if root else []), keep=keep_path):
             try:
                 return importlib.import_module(target.module)
             except (Exception, SystemExit) as exc:  # SystemExit: a module that exits
