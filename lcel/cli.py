@@ -477,26 +477,32 @@ class _Batch:
                     todo.append((n, text))
         return todo, skipped, retried
 
-    def run_one(self, n: int, text: str) -> dict[str, Any] | None:
-        """The result record of input line ``n`` (None: not run, --fail-fast stopped)."""
-        if self.stop.is_set():
-            return None
-        record = self._record(n, text)
-        if "error" in record and self.fail_fast:
-            self.stop.set()  # no worker starts another line from now on
-        return record
-
-    def _record(self, n: int, text: str) -> dict[str, Any]:
+    def schedule(self, pool: cf.ThreadPoolExecutor, n: int, text: str) -> _Pending:
+        """Start line ``n``. Its input is read and checked here, in order, so a bad line
+        under --fail-fast stops the lines after it from being scheduled at all."""
         try:
             data = json.loads(text)
-        except json.JSONDecodeError as error:
-            return _error_record(n, error)
-        problem = self.inp.problem(data)
-        if problem is not None:
-            return _error_record(n, InputValidationError(problem))
+            problem = self.inp.problem(data)
+            if problem is not None:
+                raise InputValidationError(problem)
+            value = self.inp.structure(data)
+        except (json.JSONDecodeError, InputValidationError) as error:
+            if self.fail_fast:
+                self.stop.set()
+            done: _Pending = cf.Future()
+            done.set_result(_error_record(n, error))
+            return done
+        return pool.submit(self.run_one, n, value)
+
+    def run_one(self, n: int, value: Any) -> dict[str, Any] | None:  # Any: the input
+        """The result record of line ``n`` (None: not run, --fail-fast stopped first)."""
+        if self.stop.is_set():
+            return None
         try:
-            output = self.runnable.invoke(self.inp.structure(data), self.config)  # type: ignore[arg-type]
+            output = self.runnable.invoke(value, self.config)  # type: ignore[arg-type]
         except Exception as error:
+            if self.fail_fast:
+                self.stop.set()  # no worker starts another line from now on
             return _error_record(n, error)
         return {"line": n, "output": _jsonable(output)}
 
@@ -543,14 +549,14 @@ class _Batch:
         sink: IO[str],
         progress: _Progress,
     ) -> None:
-        pending: set[cf.Future[dict[str, Any] | None]] = set()
+        pending: set[_Pending] = set()
         reported = False
         while True:
             while not self.stop.is_set() and len(pending) < self.workers * 2:
                 item = next(queue, None)
                 if item is None:
                     break
-                pending.add(pool.submit(self.run_one, *item))
+                pending.add(self.schedule(pool, *item))
             if not pending:
                 return
             finished, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
@@ -573,6 +579,10 @@ class _Batch:
                 for fut in pending:
                     fut.cancel()
                 pending = {f for f in pending if not f.cancelled()}
+
+
+_Pending = cf.Future[dict[str, Any] | None]
+"""A line's result record to come (None: the line was not run)."""
 
 
 def _holds_results(path: Path) -> bool:

@@ -619,6 +619,25 @@ def test_batch_fail_fast_starts_no_new_line(
         assert got[2] == {"line": 2, "output": 2}  # a line that ran is written
 
 
+def test_batch_fail_fast_on_a_bad_line_schedules_none_after_it(
+    capsys: pytest.CaptureFixture[str], targets: Path, tmp_path: Path
+) -> None:
+    inp = tmp_path / "in.jsonl"
+    lines = [json.dumps({"x": x, "y": 0}) for x in (1, 2)] + ["{not json"]
+    lines += [json.dumps({"x": x, "y": 0}) for x in (4, 5, 6, 7)]
+    inp.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out.jsonl"
+    # eight workers for seven lines: without the check at scheduling time all would start
+    argv = ["batch", f"{targets}:fail_or_slow", str(inp), "-o", str(out), "--fail-fast"]
+    code, _, err = run(capsys, *argv)
+    assert code == 1
+    assert "line 3 failed (JSONDecodeError" in err
+    got = by_line(out)
+    assert 3 in got
+    assert set(got) <= {1, 2, 3}
+    assert all(got[n] == {"line": n, "output": n} for n in got if n != 3)
+
+
 def test_traceback_before_or_after_the_command(
     capsys: pytest.CaptureFixture[str], targets: Path, tmp_path: Path
 ) -> None:
