@@ -25,6 +25,7 @@ from typing import TextIO
 from lcel._codegen.bundle import bundle_name, render_module
 from lcel._codegen.targets import CodegenError, Found, find_runnables
 from lcel._loader import Target, load_module, parse_target
+from lcel.errors import shorten
 
 __all__ = ["main", "generate"]
 
@@ -91,7 +92,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
         return _fail(f"{type(exc).__name__}: {exc}", exc, verbose=args.verbose or args.traceback)
     except Exception as exc:  # a bug: still one line unless --verbose
         return _fail(
-            f"internal error: {type(exc).__name__}: {exc}",
+            f"internal error: {type(exc).__name__}: {shorten(str(exc), 300)}",
             exc,
             verbose=args.verbose or args.traceback,
         )

@@ -13,6 +13,7 @@ import attrs
 
 from lcel._loader import Target, TargetError, resolve
 from lcel._runnable import Runnable
+from lcel.errors import quoted
 
 __all__ = ["CodegenError", "Found", "find_runnables"]
 
@@ -40,5 +41,5 @@ def find_runnables(target: Target, module: types.ModuleType) -> list[Found]:
         if isinstance(value := getattr(module, n, None), Runnable)
     ]
     if not found:
-        raise CodegenError(f"no lcel Runnable found at module level in {target.where!r}")
+        raise CodegenError(f"no lcel Runnable found at module level in {quoted(target.where)}")
     return found
