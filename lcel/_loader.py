@@ -28,6 +28,7 @@ __all__ = [
     "Target",
     "parse_target",
     "load_module",
+    "lookup",
     "resolve",
     "load_runnable",
     "project_root",
@@ -200,17 +201,25 @@ def _free_name(path: Path) -> str:
     return f"_lcel_target_.{stem}"
 
 
-def resolve(target: Target, module: types.ModuleType) -> Runnable[Any, Any]:
-    """The runnable ``target.name`` names in ``module``."""
-    assert target.name is not None  # callers ask for a name (parse_target(need_name=True))
-    value: Any = module  # Any: whatever the dotted name reaches
-    for part in target.name.split("."):
+def lookup(target: Target, module: types.ModuleType, name: str | None = None) -> object:
+    """What the dotted ``name`` (the target's own by default) reaches in ``module``: for
+    commands that take more than runnables (e.g. a mapping of routes)."""
+    name = name if name is not None else target.name
+    assert name is not None  # a target without a name names the module itself
+    value: object = module
+    for part in name.split("."):
         try:
             value = getattr(value, part)
         except AttributeError as exc:
             raise TargetError(
-                f"{quoted(target.where)} has no attribute {quoted(target.name)}", cause=exc
+                f"{quoted(target.where)} has no attribute {quoted(name)}", cause=exc
             ) from None
+    return value
+
+
+def resolve(target: Target, module: types.ModuleType) -> Runnable[Any, Any]:
+    """The runnable ``target.name`` names in ``module``."""
+    value = lookup(target, module)
     if not isinstance(value, Runnable):
         raise TargetError(
             f"{target.where}:{target.name} is a {type(value).__name__}, not an lcel Runnable "

@@ -102,3 +102,25 @@ def test_the_cli_and_codegen_report_a_bad_target_alike(
         return  # the CLI needs a name, codegen does not: their expected shapes differ
     # the same sentence after each command's prefix
     assert cli_err.split("error: ", 1)[1] == codegen_err.split("error: ", 1)[1]
+
+
+def test_lookup_reaches_any_object_and_resolve_only_runnables(tmp_path: Path) -> None:
+    from lcel._loader import TargetError, load_module, lookup, parse_target, resolve
+
+    module_file = tmp_path / "lookup_targets.py"
+    module_file.write_text(
+        "from lcel import RunnableLambda\n"
+        "class Holder:\n"
+        "    chain = RunnableLambda(str)\n"
+        "routes = {'/a': Holder.chain}\n"
+    )
+    target = parse_target(f"{module_file}:Holder.chain", need_name=True)
+    module = load_module(target)
+    assert resolve(target, module) is module.Holder.chain
+    bare = parse_target(str(module_file))
+    assert bare.name is None
+    assert lookup(bare, module, "routes") == {"/a": module.Holder.chain}
+    with pytest.raises(TargetError, match="has no attribute 'nope'"):
+        lookup(bare, module, "nope")
+    with pytest.raises(TargetError, match="is a dict, not an lcel Runnable"):
+        resolve(parse_target(f"{module_file}:routes"), module)
