@@ -2,10 +2,10 @@
 
 :func:`with_validation` wraps a runnable so that bad input fails fast with an
 :class:`~lcel.errors.InputValidationError` naming the JSON path of the bad value and the
-failing schema rule, instead of failing somewhere deep inside the pipeline. The HTTP server
-and the CLI put it in front of every runnable they expose.
+failing schema rule, instead of failing somewhere deep inside the pipeline. The ``lcel``
+command checks its input with the same :class:`SchemaCheck` before anything runs.
 
-Input that is JSON data (dicts, lists, strings, numbers…, as received over HTTP) is
+Input that is JSON data (dicts, lists, strings, numbers…, as read from a JSON text) is
 validated, then *structured* into the runnable's input type with the project's ``cattrs``
 converter: a dict becomes the attrs class, the ``TypedDict`` values become their classes, the
 branch of a union is the first whose schema the data matches. Input that already holds Python

@@ -20,8 +20,6 @@ import argparse
 import asyncio
 import concurrent.futures as cf
 import contextlib
-import importlib
-import importlib.util
 import json
 import os
 import sys
@@ -32,6 +30,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
+from lcel._loader import TargetError, load_runnable
 from lcel._runnable import Runnable
 from lcel.errors import InputValidationError, quoted
 
@@ -49,58 +48,10 @@ class CliError(Exception):
 
 def load_target(target: str) -> Runnable[Any, Any]:
     """Import ``module:name`` or ``file.py:name`` and return the runnable it names."""
-    module_part, sep, attr_path = target.rpartition(":")
-    if not sep or not module_part or not attr_path:
-        raise CliError(
-            f"target {quoted(target)} must look like package.module:name or path/to/file.py:name"
-        )
-    if module_part.endswith(".py") or os.sep in module_part or "/" in module_part:
-        module = _load_file(module_part)
-    else:
-        cwd = os.getcwd()
-        if cwd not in sys.path:
-            sys.path.insert(0, cwd)
-        try:
-            module = importlib.import_module(module_part)
-        except ModuleNotFoundError as error:
-            if error.name is not None and module_part.startswith(error.name):
-                raise CliError(f"cannot import module {quoted(module_part)}: {error}") from error
-            raise CliError(f"importing {quoted(module_part)} failed: {_one_line(error)}") from error
-        except Exception as error:
-            raise CliError(f"importing {quoted(module_part)} failed: {_one_line(error)}") from error
-    obj: Any = module
-    for part in attr_path.split("."):
-        try:
-            obj = getattr(obj, part)
-        except AttributeError:
-            raise CliError(f"{quoted(module_part)} has no attribute {quoted(attr_path)}") from None
-    if not isinstance(obj, Runnable):
-        raise CliError(
-            f"{target} is a {type(obj).__name__}, not a Runnable "
-            "(compose one with `|`, or wrap a function in RunnableLambda)"
-        )
-    return obj
-
-
-def _load_file(path_text: str) -> Any:  # Any: a module object
-    path = Path(path_text)
-    if not path.is_file():
-        raise CliError(f"no such file: {path_text}")
-    folder = str(path.resolve().parent)
-    if folder not in sys.path:
-        sys.path.insert(0, folder)  # the file may import its neighbours
-    name = "_lcel_target_" + "".join(c if c.isalnum() else "_" for c in path.stem)
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise CliError(f"cannot load {path_text} as a Python module")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
-    except Exception as error:
-        del sys.modules[name]
-        raise CliError(f"running {path_text} failed: {_one_line(error)}") from error
-    return module
+        return load_runnable(target, keep_path=True)  # the run may import lazily
+    except TargetError as error:
+        raise CliError(str(error)) from error.cause
 
 
 # -- JSON output ------------------------------------------------------------------------------
@@ -486,15 +437,11 @@ class _Batch:
     each result as one flushed JSON line as soon as it completes."""
 
     def __init__(self, args: argparse.Namespace) -> None:
-        self.runnable = load_target(args.target)
-        self.inp = _Input(self.runnable)
-        self.config = _config(args.config)
-        if args.max_concurrency is not None and args.max_concurrency < 1:
-            raise CliError("--max-concurrency must be at least 1")
-        self.workers = int(args.max_concurrency or self.config.get("max_concurrency") or 8)
         self.in_path, self.out_path = Path(args.input_file), Path(args.output)
         if not self.in_path.is_file():
             raise CliError(f"no such input file: {self.in_path}")
+        if self.out_path.exists() and self.out_path.samefile(self.in_path):
+            raise CliError(f"the output is the input file ({self.out_path}); write elsewhere")
         self.resume: bool = args.resume
         self.skip_failed: bool = args.skip_failed
         if self.resume and args.overwrite:
@@ -503,13 +450,19 @@ class _Batch:
             raise CliError("--skip-failed goes with --resume")
         if not (self.resume or args.overwrite) and _holds_results(self.out_path):
             raise CliError(f"output exists; use --resume or --overwrite ({self.out_path})")
+        self.config = _config(args.config)
+        if args.max_concurrency is not None and args.max_concurrency < 1:
+            raise CliError("--max-concurrency must be at least 1")
+        self.workers = int(args.max_concurrency or self.config.get("max_concurrency") or 8)
+        self.runnable = load_target(args.target)  # last: importing the target may be slow
+        self.inp = _Input(self.runnable)
         self.fail_fast: bool = args.fail_fast
         self.stop = threading.Event()  # set by the first failure under --fail-fast
         self.failures = 0
 
     def lines(self) -> tuple[list[tuple[int, str]], int, int]:
-        """The (line number, text) pairs to run, how many lines were already done, and how
-        many of those are failed lines run again."""
+        """The (line number, text) pairs to run, how many lines are skipped (done already),
+        and how many of those to run are failed lines run again."""
         status = _read_output(self.out_path) if self.resume else {}
         todo: list[tuple[int, str]] = []
         skipped = retried = 0
@@ -524,26 +477,32 @@ class _Batch:
                     todo.append((n, text))
         return todo, skipped, retried
 
-    def run_one(self, n: int, text: str) -> dict[str, Any] | None:
-        """The result record of input line ``n`` (None: not run, --fail-fast stopped)."""
-        if self.stop.is_set():
-            return None
-        record = self._record(n, text)
-        if "error" in record and self.fail_fast:
-            self.stop.set()  # no worker starts another line from now on
-        return record
-
-    def _record(self, n: int, text: str) -> dict[str, Any]:
+    def schedule(self, pool: cf.ThreadPoolExecutor, n: int, text: str) -> _Pending:
+        """Start line ``n``. Its input is read and checked here, in order, so a bad line
+        under --fail-fast stops the lines after it from being scheduled at all."""
         try:
             data = json.loads(text)
-        except json.JSONDecodeError as error:
-            return _error_record(n, error)
-        problem = self.inp.problem(data)
-        if problem is not None:
-            return _error_record(n, InputValidationError(problem))
+            problem = self.inp.problem(data)
+            if problem is not None:
+                raise InputValidationError(problem)
+            value = self.inp.structure(data)
+        except (json.JSONDecodeError, InputValidationError) as error:
+            if self.fail_fast:
+                self.stop.set()
+            done: _Pending = cf.Future()
+            done.set_result(_error_record(n, error))
+            return done
+        return pool.submit(self.run_one, n, value)
+
+    def run_one(self, n: int, value: Any) -> dict[str, Any] | None:  # Any: the input
+        """The result record of line ``n`` (None: not run, --fail-fast stopped first)."""
+        if self.stop.is_set():
+            return None
         try:
-            output = self.runnable.invoke(self.inp.structure(data), self.config)  # type: ignore[arg-type]
+            output = self.runnable.invoke(value, self.config)  # type: ignore[arg-type]
         except Exception as error:
+            if self.fail_fast:
+                self.stop.set()  # no worker starts another line from now on
             return _error_record(n, error)
         return {"line": n, "output": _jsonable(output)}
 
@@ -590,14 +549,14 @@ class _Batch:
         sink: IO[str],
         progress: _Progress,
     ) -> None:
-        pending: set[cf.Future[dict[str, Any] | None]] = set()
+        pending: set[_Pending] = set()
         reported = False
         while True:
             while not self.stop.is_set() and len(pending) < self.workers * 2:
                 item = next(queue, None)
                 if item is None:
                     break
-                pending.add(pool.submit(self.run_one, *item))
+                pending.add(self.schedule(pool, *item))
             if not pending:
                 return
             finished, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
@@ -622,6 +581,10 @@ class _Batch:
                 pending = {f for f in pending if not f.cancelled()}
 
 
+_Pending = cf.Future[dict[str, Any] | None]
+"""A line's result record to come (None: the line was not run)."""
+
+
 def _holds_results(path: Path) -> bool:
     """Whether ``path`` is a file with something in it (a device or FIFO is written to)."""
     try:
@@ -639,12 +602,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 def _schema(argv: list[str]) -> int:
     """``lcel schema ...`` is ``python -m codegen ...``: the same arguments, files and exits."""
-    try:
-        from codegen.cli import main as codegen_main
-    except ImportError as error:
-        sys.stderr.write(f"lcel schema: error: the codegen package is not available ({error})\n")
-        return EXIT_USAGE
-    return int(codegen_main(argv, prog="lcel schema"))
+    from lcel._codegen.command import main as schema_main
+
+    return int(schema_main(argv, prog="lcel schema"))
 
 
 def _cmd_graph(args: argparse.Namespace) -> int:
@@ -762,7 +722,7 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--config", metavar="JSON", help="a RunnableConfig as JSON")
     batch.set_defaults(func=_cmd_batch)
 
-    # Listed for --help only: main() hands `schema ...` to codegen before parsing.
+    # Listed for --help only: main() hands `schema ...` to lcel._codegen before parsing.
     sub.add_parser(
         "schema",
         help="export the JSON Schemas of runnables: TARGET... --out DIR [--check] "

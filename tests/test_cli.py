@@ -276,9 +276,9 @@ def test_input_that_is_not_json(capsys: pytest.CaptureFixture[str]) -> None:
     [
         ("no_colon", "must look like"),
         ("does/not/exist.py:chain", "no such file"),
-        ("lcel_no_such_module_xyz:chain", "cannot import module"),
+        ("lcel_no_such_module_xyz:chain", "cannot import 'lcel_no_such_module_xyz'"),
         ("{targets}:missing", "has no attribute 'missing'"),
-        ("{targets}:not_runnable", "not a Runnable"),
+        ("{targets}:not_runnable", "is a int, not an lcel Runnable"),
     ],
 )
 def test_bad_targets_are_one_line_errors(
@@ -532,6 +532,10 @@ def test_batch_refuses_an_output_holding_results(
     # --overwrite: the user asked for it
     assert run(capsys, "batch", f"{targets}:adder", str(inp), "-o", str(out), "--overwrite")[0] == 0
     assert records(out) == [{"line": 1, "output": 2}]
+    # the input itself is never the output, even with --overwrite
+    code, _, err = run(capsys, "batch", f"{targets}:adder", str(inp), "-o", str(inp), "--overwrite")
+    assert (code, inp.read_text()) == (2, '{"x": 1, "y": 1}\n')
+    assert "the output is the input file" in err
     # an empty file holds nothing to lose
     out.write_text("")
     assert run(capsys, "batch", f"{targets}:adder", str(inp), "-o", str(out))[0] == 0
@@ -613,6 +617,25 @@ def test_batch_fail_fast_starts_no_new_line(
     assert set(got) <= {1, 2}  # at most the line already running beside it finished
     if 2 in got:
         assert got[2] == {"line": 2, "output": 2}  # a line that ran is written
+
+
+def test_batch_fail_fast_on_a_bad_line_schedules_none_after_it(
+    capsys: pytest.CaptureFixture[str], targets: Path, tmp_path: Path
+) -> None:
+    inp = tmp_path / "in.jsonl"
+    lines = [json.dumps({"x": x, "y": 0}) for x in (1, 2)] + ["{not json"]
+    lines += [json.dumps({"x": x, "y": 0}) for x in (4, 5, 6, 7)]
+    inp.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out.jsonl"
+    # eight workers for seven lines: without the check at scheduling time all would start
+    argv = ["batch", f"{targets}:fail_or_slow", str(inp), "-o", str(out), "--fail-fast"]
+    code, _, err = run(capsys, *argv)
+    assert code == 1
+    assert "line 3 failed (JSONDecodeError" in err
+    got = by_line(out)
+    assert 3 in got
+    assert set(got) <= {1, 2, 3}
+    assert all(got[n] == {"line": n, "output": n} for n in got if n != 3)
 
 
 def test_traceback_before_or_after_the_command(
