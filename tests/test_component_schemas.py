@@ -168,6 +168,13 @@ def _keyed_pipelines() -> dict[str, tuple[Runnable[Any, Any], object]]:
         "passthrough.assign alone": (RunnablePassthrough.assign(answer=answer), {"question": "q"}),
         "assign replaces a key": (par.assign(a=_score), 1),
         "assign twice": (par.assign(c=_score).assign(d=lambda d: 0), 1),
+        "assign with fallbacks and retry": (
+            par
+            | RunnablePassthrough.assign(c=_score)
+            .with_fallbacks([RunnablePassthrough.assign(c=_score)])
+            .with_retry(),
+            1,
+        ),
         "pick keys": (par.pick(["b", "a"]), 1),
         "pick after assign": (par.assign(c=_score).pick(["c", "a"]), 1),
         "parallel with passthrough": (RunnableParallel(n=_inc, orig=RunnablePassthrough()), 1),
