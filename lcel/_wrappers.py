@@ -269,6 +269,9 @@ class RunnableWithFallbacks(Runnable[InT_contra, OutT_co]):
         """The primary runnable's output type."""
         return self.runnable.output_type
 
+    def _output_type_given(self, input_type: Any) -> Any:  # Any: type forms in and out
+        return self.runnable._output_type_given(input_type)
+
     def __repr__(self) -> str:
         return f"RunnableWithFallbacks({self.runnable!r}, fallbacks={list(self.fallbacks)!r})"
 

@@ -8,6 +8,8 @@ from typing import Any, NotRequired, TypedDict, get_type_hints, is_typeddict
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from lcel import Runnable, RunnableLambda, RunnableParallel, RunnablePassthrough
@@ -166,6 +168,13 @@ def _keyed_pipelines() -> dict[str, tuple[Runnable[Any, Any], object]]:
         "passthrough.assign alone": (RunnablePassthrough.assign(answer=answer), {"question": "q"}),
         "assign replaces a key": (par.assign(a=_score), 1),
         "assign twice": (par.assign(c=_score).assign(d=lambda d: 0), 1),
+        "assign with fallbacks and retry": (
+            par
+            | RunnablePassthrough.assign(c=_score)
+            .with_fallbacks([RunnablePassthrough.assign(c=_score)])
+            .with_retry(),
+            1,
+        ),
         "pick keys": (par.pick(["b", "a"]), 1),
         "pick after assign": (par.assign(c=_score).pick(["c", "a"]), 1),
         "parallel with passthrough": (RunnableParallel(n=_inc, orig=RunnablePassthrough()), 1),
@@ -270,3 +279,48 @@ def test_keyed_output_types_agree_with_the_schema() -> None:
     tp = chain.output_type
     assert is_typeddict(tp)
     assert get_type_hints(tp) == {"a": int, "b": str, "c": float}
+
+
+def _label(d: Mapping[str, Any]) -> str:
+    return ",".join(sorted(d))
+
+
+_KEYS = ["a", "b", "c", "d"]
+_STEPS = [_score, _size, _label]
+_OPS = st.one_of(
+    st.tuples(st.just("assign"), st.sampled_from(_KEYS), st.sampled_from(_STEPS)),
+    st.tuples(st.just("pick"), st.lists(st.sampled_from(_KEYS), min_size=1, unique=True)),
+    st.tuples(st.just("dict"), st.sampled_from(_KEYS), st.sampled_from(_STEPS)),
+    st.tuples(st.just("passthrough")),
+    st.tuples(st.just("with_config")),
+)
+
+
+def _apply(chain: Runnable[Any, Any], op: tuple[Any, ...]) -> Runnable[Any, Any]:
+    kind = op[0]
+    if kind == "assign":
+        return chain.assign(**{op[1]: op[2]})
+    if kind == "pick":
+        return chain.pick(op[1])
+    if kind == "dict":
+        return chain | {"orig": RunnablePassthrough(), op[1]: op[2]}
+    if kind == "passthrough":
+        return chain | RunnablePassthrough()
+    return chain.with_config(tags=["t"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_OPS, min_size=1, max_size=5))
+def test_keyed_output_schemas_describe_what_invoke_returns(ops: list[tuple[Any, ...]]) -> None:
+    """Any composition of parallels, dicts of steps, assign, pick, passthrough and config:
+    the schema's required keys are present, every returned key is a property, and the value
+    validates (nested outputs too)."""
+    from lcel.serde import to_jsonable
+
+    chain: Runnable[Any, Any] = RunnableParallel(a=_inc, b=_show)
+    for op in ops:
+        chain = _apply(chain, op)
+    schema = chain.output_schema
+    out = chain.invoke(1)
+    assert set(schema.get("required", [])) <= set(out) <= set(schema["properties"]), (schema, out)
+    Draft202012Validator(schema).validate(to_jsonable(out))
