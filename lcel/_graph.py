@@ -260,6 +260,9 @@ class _Builder:
                 )
                 return node_id, node_id
             return self.expand(r.bound)
+        draw = getattr(r, "_draw", None)  # a kind that draws itself (a configurable)
+        if draw is not None:
+            return draw(self)  # type: ignore[no-any-return]
         inner = getattr(r, "inner", None)  # a validating wrapper (lcel._validation)
         if isinstance(inner, Runnable) and _is_composite(inner):
             return self.expand(inner)
@@ -275,6 +278,10 @@ def _is_composite(r: Runnable[Any, Any]) -> bool:
 
     if isinstance(r, RunnableBinding | RunnableRetry):
         return _is_composite(r.bound)
+    if getattr(r, "_draw", None) is not None:  # a kind that draws itself
+        probe = _Builder()
+        r._draw(probe)  # type: ignore[attr-defined]
+        return len(probe.nodes) > 1
     return isinstance(
         r,
         RunnableSequence

@@ -29,6 +29,8 @@ from lcel.errors import quoted
 
 if TYPE_CHECKING:
     from lcel import _interpreter as _engine
+    from lcel._config_fields import AnyConfigurableField, ConfigurableField, ConfigurableFieldSpec
+    from lcel._configurable import RunnableConfigurableAlternatives, RunnableConfigurableFields
     from lcel._graph import Graph
     from lcel._jsonschema import RunnableSchema
     from lcel._passthrough import RunnablePassthrough
@@ -640,6 +642,52 @@ class Runnable(Generic[InT_contra, OutT_co]):
         from lcel._sequence import RunnableSequence
 
         return RunnableSequence.of(self, RunnableAssign.create(steps))
+
+    # -- configuration ----------------------------------------------------------------------
+
+    def configurable_fields(
+        self, **fields: AnyConfigurableField
+    ) -> RunnableConfigurableFields[InT_contra, OutT_co]:
+        """This runnable, with the named attrs fields set per run by
+        ``config["configurable"][field.id]`` (e.g. a model's ``temperature``)."""
+        from lcel._configurable import RunnableConfigurableFields
+
+        return RunnableConfigurableFields.create(self, fields)
+
+    def configurable_alternatives(
+        self,
+        which: ConfigurableField,
+        *,
+        default_key: str = "default",
+        prefix_keys: bool = False,
+        **alternatives: Runnable[InT_contra, OutT_co] | Callable[[], Runnable[InT_contra, OutT_co]],
+    ) -> RunnableConfigurableAlternatives[InT_contra, OutT_co]:
+        """This runnable (key ``default_key``) or one of ``alternatives`` (runnables, or
+        functions making one), chosen per run by ``config["configurable"][which.id]``."""
+        from lcel._configurable import RunnableConfigurableAlternatives
+
+        return RunnableConfigurableAlternatives.create(
+            self, which, alternatives, default_key=default_key, prefix_keys=prefix_keys
+        )
+
+    @property
+    def config_specs(self) -> list[ConfigurableFieldSpec]:
+        """The configurable fields declared anywhere in this runnable, sorted by id."""
+        from lcel._configurable import tree_config_specs
+
+        return tree_config_specs(self)
+
+    def config_schema(self, *, include: Sequence[str] | None = None) -> RunnableSchema:
+        """JSON Schema of the config, titled ``"<Name>Config"``: its ``configurable``
+        property lists :attr:`config_specs`; ``include`` adds other keys (``"tags"``…)."""
+        from lcel._config_schema import config_jsonschema
+        from lcel._jsonschema import RunnableSchema
+
+        return RunnableSchema(config_jsonschema(self, include))
+
+    def get_config_jsonschema(self, *, include: Sequence[str] | None = None) -> dict[str, Any]:
+        """:meth:`config_schema` as a plain dict (LangChain's method)."""
+        return self.config_schema(include=include).schema()
 
 
 def coerce_to_runnable(thing: Any) -> Runnable[Any, Any]:  # Any: coercion accepts any RunnableLike

@@ -127,6 +127,11 @@ def _check_takes_kwargs(runnable: Runnable[Any, Any], kwargs: Mapping[str, Any])
         for r in target.runnables:
             _check_takes_kwargs(r, kwargs)
         return
+    targets = getattr(target, "_bind_targets", None)  # a kind that says where they go
+    if targets is not None:
+        for r in targets():
+            _check_takes_kwargs(r, kwargs)
+        return
     if not isinstance(target, Component | RunnableLambda | RunnableGenerator):
         raise TypeError(
             f"bind({', '.join(f'{k}=...' for k in kwargs)}) on {target.get_name()}: bound "

@@ -17,6 +17,7 @@ from typing import Any
 from returns.result import Failure, Result, Success
 
 from lcel._interpreter import _async as A
+from lcel._interpreter import _configurable as _configurable  # registers its handlers
 from lcel._interpreter import _sync as S
 from lcel._interpreter import _threads as threads
 from lcel._interpreter._ctx import CURRENT, DEFAULT_CTX, Ctx, make_ctx

@@ -65,8 +65,8 @@ def atransform(
         if not S.consumes_stream(node):
             return _buffer_then_stream(node, chunks, ctx, kw)
         return ATRANSFORM[type(node)](node, chunks, ctx, kw)  # type: ignore[no-any-return]
-    if type(node) is RunnableBinding:
-        return ATRANSFORM[RunnableBinding](node, chunks, ctx, kw)  # type: ignore[no-any-return]
+    if type(node) in S.RUNLESS:
+        return ATRANSFORM[type(node)](node, chunks, ctx, kw)  # type: ignore[no-any-return]
     if S.starts_on_first_chunk(node):
         return traced_atransform(node, chunks, ctx, kw)
     return _buffer_then_stream(node, chunks, ctx, kw)
@@ -144,8 +144,8 @@ async def aiter_thread(ctx: Ctx, make: Callable[[], Iterator[Any]]) -> AsyncIter
 
 
 async def traced_ainvoke(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
-    if type(node) is RunnableBinding:
-        return await AINVOKE[RunnableBinding](node, x, ctx, kw)
+    if type(node) in S.RUNLESS:
+        return await AINVOKE[type(node)](node, x, ctx, kw)
     tracer = ctx.tracer
     assert tracer is not None
     run = new_run(node, ctx, x)

@@ -79,7 +79,10 @@ def is_cumulative(node: Any) -> bool:  # Any: any runnable
         elif isinstance(node, RunnableWithFallbacks):
             node = node.runnable
         else:
-            return False
+            source = getattr(node, "_chunk_source", None)  # a configurable: its default's
+            if source is None:
+                return False
+            node = source()
 
 
 def stream_add(node: Any) -> Any:  # Any: returns `add` or `last`

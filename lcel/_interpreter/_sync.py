@@ -71,8 +71,8 @@ def transform(
         if not consumes_stream(node):
             return _buffer_then_stream(node, chunks, ctx, kw)
         return TRANSFORM[type(node)](node, chunks, ctx, kw)  # type: ignore[no-any-return]
-    if type(node) is RunnableBinding:
-        return TRANSFORM[RunnableBinding](node, chunks, ctx, kw)  # type: ignore[no-any-return]
+    if type(node) in RUNLESS:
+        return TRANSFORM[type(node)](node, chunks, ctx, kw)  # type: ignore[no-any-return]
     if starts_on_first_chunk(node):
         return traced_transform(node, chunks, ctx, kw)
     return _buffer_then_stream(node, chunks, ctx, kw)
@@ -121,14 +121,22 @@ def consumes_stream(node: Any) -> bool:
         return consumes_stream(node.steps[0])
     if cls is RunnableBinding or cls is RunnableRetry:
         return consumes_stream(node.bound)
+    if cls in STREAMS_AS:
+        return consumes_stream(STREAMS_AS[cls](node))
     if isinstance(node, Component):
         return "_transform" in capabilities(cls)
     return False
 
 
-_RUNLESS_STREAM = (RunnableBinding, RunnableRetry)
+_RUNLESS_STREAM: set[type] = {RunnableBinding, RunnableRetry}
 """Kinds with no run of their own while streaming: their bound runnable's runs report (a
 retry's attempts each start one), as in LangChain."""
+
+RUNLESS: set[type] = {RunnableBinding}
+"""Kinds with no run of their own in any mode (kinds register themselves here)."""
+
+STREAMS_AS: dict[type, Callable[[Any], Any]] = {}
+"""Kind → the runnable whose stream handling it has (a configurable: its default)."""
 
 _LAZY_KINDS = (
     RunnableLambda,
@@ -156,8 +164,8 @@ def starts_on_first_chunk(node: Any) -> bool:
 
 
 def traced_invoke(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
-    if type(node) is RunnableBinding:
-        return INVOKE[RunnableBinding](node, x, ctx, kw)
+    if type(node) in RUNLESS:
+        return INVOKE[type(node)](node, x, ctx, kw)
     tracer = ctx.tracer
     assert tracer is not None
     run = new_run(node, ctx, x)
