@@ -1,7 +1,8 @@
 """codegen: exports JSON Schema contracts from lcel runnables (``python -m codegen``).
 
-For each runnable of a module it writes ``<name>.input.schema.json`` and
-``<name>.output.schema.json`` (JSON Schema draft 2020-12, from the runnable's types), and
+For each runnable of a module it writes ``<name>.input.schema.json``,
+``<name>.output.schema.json`` (JSON Schema draft 2020-12, from the runnable's types) and
+``<name>.config.schema.json`` (the configurable fields ``config["configurable"]`` sets), and
 per module a ``<module>.bundle.json`` listing the runnables, their schema files and the run
 type of each node. ``--check`` turns it into a drift test for CI.
 

@@ -68,7 +68,7 @@ def test_writes_schemas_and_bundle_for_every_module_level_runnable(tmp_path: Pat
     names = sorted(p.name for p in out.iterdir())
     runnables = ["both", "chain", "model", "prompt", "text"]
     assert names == sorted(
-        [f"{n}.{kind}.schema.json" for n in runnables for kind in ("input", "output")]
+        [f"{n}.{k}.schema.json" for n in runnables for k in ("input", "output", "config")]
         + ["jokes.bundle.json"]
     )
     chain_input = read_json(out / "chain.input.schema.json")
@@ -134,6 +134,7 @@ def test_module_targets_and_all(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert sorted(p.name for p in out.iterdir()) == [
         "chains.bundle.json",
+        "loud.config.schema.json",
         "loud.input.schema.json",
         "loud.output.schema.json",
     ]
@@ -153,7 +154,12 @@ def test_named_target_exports_only_that_runnable(tmp_path: Path) -> None:
     write(tmp_path / "jokes.py", JOKES)
     assert main(["jokes.py:chain", "--out", "out"]) == 0
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == ["chain.input.schema.json", "chain.output.schema.json", "jokes.bundle.json"]
+    assert names == [
+        "chain.config.schema.json",
+        "chain.input.schema.json",
+        "chain.output.schema.json",
+        "jokes.bundle.json",
+    ]
 
 
 def test_stdout_prints_one_json_object_and_writes_nothing(
@@ -164,6 +170,7 @@ def test_stdout_prints_one_json_object_and_writes_nothing(
     printed = json.loads(capsys.readouterr().out)
     assert sorted(printed) == [
         "jokes.bundle.json",
+        "prompt.config.schema.json",
         "prompt.input.schema.json",
         "prompt.output.schema.json",
     ]
@@ -411,3 +418,64 @@ def test_check_of_a_module_target_from_a_folder_of_the_project(
     capsys.readouterr()
     assert main(["layered_app.jokes", "--out", "../schemas", "--check"]) == 0, capsys.readouterr()
     assert str(project) not in sys.path  # only while it loads
+
+
+# -- the config schema ---------------------------------------------------------------------------
+
+CONFIGURABLE = """
+from lcel import ConfigurableField
+from lcel.models import FakeListLLM
+from lcel.prompts import PromptTemplate
+
+prompt = PromptTemplate.from_template("joke about {topic}").configurable_alternatives(
+    ConfigurableField(id="prompt", description="which prompt"),
+    poem=PromptTemplate.from_template("poem about {topic}"),
+)
+chain = prompt | FakeListLLM(responses=["ha"])
+"""
+
+
+def test_config_schema_file_lists_the_configurable_fields_and_drift_is_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = write(tmp_path / "app.py", CONFIGURABLE)
+    assert main(["app.py", "--out", "out"]) == 0
+    out = tmp_path / "out"
+    schema = read_json(out / "chain.config.schema.json")
+    assert schema == {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": {
+            "Configurable": {
+                "properties": {
+                    "prompt": {
+                        "$ref": "#/$defs/prompt",
+                        "default": "default",
+                        "description": "which prompt",
+                    }
+                },
+                "title": "Configurable",
+                "type": "object",
+            },
+            "prompt": {"enum": ["poem", "default"], "title": "prompt", "type": "string"},
+        },
+        "properties": {"configurable": {"$ref": "#/$defs/Configurable", "default": None}},
+        "title": "RunnableSequenceConfig",
+        "type": "object",
+    }
+    bundle = read_json(out / "app.bundle.json")
+    assert isinstance(bundle, dict)
+    entry = next(r for r in bundle["runnables"] if r["name"] == "chain")
+    assert entry["config_schema"] == {
+        "$ref": "chain.config.schema.json",
+        "title": "RunnableSequenceConfig",
+    }
+    assert main(["app.py", "--out", "out", "--check"]) == 0
+    module.write_text(module.read_text().replace("poem=", "sonnet="))
+    capsys.readouterr()
+    assert main(["app.py", "--out", "out", "--check"]) == 1
+    diff = capsys.readouterr().out
+    assert "+++ b/out/chain.config.schema.json" in diff
+    assert '+        "sonnet",' in diff
+    module.write_text(module.read_text().replace("chain = ", "_chain = "))
+    assert main(["app.py", "--out", "out"]) == 0
+    assert not (out / "chain.config.schema.json").exists()  # a removed runnable's files go

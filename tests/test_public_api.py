@@ -32,6 +32,11 @@ API = {
     "lcel.tools": ["tool", "Tool"],
     "lcel.tracing": ["RunLog", "RunLogPatch"],
     "lcel.errors": ["LcelError", "InputValidationError", "RecursionLimitError"],
+    "lcel.configurable": [
+        "ConfigurableField", "ConfigurableFieldSingleOption", "ConfigurableFieldMultiOption",
+        "ConfigurableFieldSpec", "RunnableConfigurableFields", "RunnableConfigurableAlternatives",
+        "ConfigurationError",
+    ],
 }
 
 RUNNABLE_MEMBERS = [
@@ -40,6 +45,8 @@ RUNNABLE_MEMBERS = [
     "atransform", "astream_log", "astream_events", "input_type", "output_type", "input_schema",
     "output_schema", "get_graph", "name", "get_name", "with_config", "with_types", "with_retry",
     "with_fallbacks", "bind", "map", "pick", "assign", "pipe", "__or__", "__ror__",
+    "configurable_fields", "configurable_alternatives", "config_specs", "config_schema",
+    "get_config_jsonschema",
 ]
 
 
@@ -83,3 +90,15 @@ def test_errors_form_one_hierarchy() -> None:
         assert issubclass(error, LcelError)
     assert issubclass(InputValidationError, ValueError)
     assert issubclass(RecursionLimitError, RecursionError)
+
+
+def test_configurable_names_import_from_lcel_as_from_langchain_core_runnables() -> None:
+    import lcel
+    import lcel.configurable
+
+    for name in (
+        "ConfigurableField", "ConfigurableFieldSingleOption", "ConfigurableFieldMultiOption",
+        "ConfigurableFieldSpec",
+    ):
+        assert name in lcel.__all__
+        assert getattr(lcel, name) is getattr(lcel.configurable, name)

@@ -1,4 +1,5 @@
-"""The artefacts: one input and one output schema file per runnable, and one bundle per module.
+"""The artefacts: an input, an output and a config schema file per runnable, and one bundle
+per module.
 
 Every file is rendered deterministically (sorted keys, two-space indent, trailing newline), so
 running codegen again on unchanged code changes nothing, and ``--check`` can diff.
@@ -21,6 +22,7 @@ __all__ = [
     "BUNDLE_VERSION",
     "SCHEMA_DIALECT",
     "bundle_name",
+    "config_schema_name",
     "graph_nodes",
     "iter_nodes",
     "render",
@@ -45,6 +47,12 @@ def schema_names(name: str) -> tuple[str, str]:
     return f"{name}.input.schema.json", f"{name}.output.schema.json"
 
 
+def config_schema_name(name: str) -> str:
+    """The config schema file name of the runnable called ``name`` (its configurable
+    fields, see ``Runnable.config_schema``)."""
+    return f"{name}.config.schema.json"
+
+
 def bundle_name(target: Target) -> str:
     """The bundle file name of a target's module."""
     return f"{target.stem}.bundle.json"
@@ -56,16 +64,20 @@ def render_module(target: Target, found: list[Found]) -> dict[str, str]:
     entries: list[dict[str, Any]] = []
     for item in found:
         input_file, output_file = schema_names(item.name)
+        config_file = config_schema_name(item.name)
         input_schema = _schema(target, item, "input")
         output_schema = _schema(target, item, "output")
+        config_schema = _schema(target, item, "config")
         files[input_file] = render({"$schema": SCHEMA_DIALECT, **input_schema})
         files[output_file] = render({"$schema": SCHEMA_DIALECT, **output_schema})
+        files[config_file] = render({"$schema": SCHEMA_DIALECT, **config_schema})
         entries.append(
             {
                 "name": item.name,
                 "run_name": item.runnable.get_name(),
                 "input_schema": {"$ref": input_file, "title": input_schema.get("title")},
                 "output_schema": {"$ref": output_file, "title": output_schema.get("title")},
+                "config_schema": {"$ref": config_file, "title": config_schema.get("title")},
                 "nodes": graph_nodes(item.runnable),
             }
         )
@@ -78,6 +90,8 @@ def render_module(target: Target, found: list[Found]) -> dict[str, str]:
 def _schema(target: Target, item: Found, which: str) -> dict[str, Any]:
     try:
         runnable = item.runnable
+        if which == "config":
+            return runnable.get_config_jsonschema()
         return dict(runnable.input_schema if which == "input" else runnable.output_schema)
     except Exception as exc:
         raise CodegenError(

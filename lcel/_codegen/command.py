@@ -1,9 +1,9 @@
 """``lcel schema`` / ``python -m codegen TARGET... --out DIR [--check] [--stdout] [--verbose]``.
 
-Writes ``DIR/<name>.input.schema.json`` and ``DIR/<name>.output.schema.json`` for every
-runnable of the targets, and ``DIR/<module>.bundle.json`` per module. Everything is computed
-before anything is written, and each file is replaced atomically, so an error leaves the
-directory as it was.
+Writes ``DIR/<name>.input.schema.json``, ``DIR/<name>.output.schema.json`` and
+``DIR/<name>.config.schema.json`` (its configurable fields) for every runnable of the
+targets, and ``DIR/<module>.bundle.json`` per module. Everything is computed before anything
+is written, and each file is replaced atomically, so an error leaves the directory as it was.
 
 Exit status: 0 done (or, with ``--check``, up to date); 1 ``--check`` found drift (a unified
 diff is printed); 2 an error (one line on stderr, the traceback too with ``--verbose``).
@@ -28,6 +28,9 @@ from lcel._loader import Target, load_module, parse_target
 from lcel.errors import shorten
 
 __all__ = ["main", "generate"]
+
+_SCHEMA_KEYS = ("input_schema", "output_schema", "config_schema")
+"""The keys of a bundle entry naming its schema files (older bundles lack the config one)."""
 
 EXIT_OK = 0
 EXIT_DRIFT = 1
@@ -149,7 +152,7 @@ def _stale_files(out: Path, files: dict[str, str], bundles: set[str]) -> list[st
         try:
             old = json.loads((out / name).read_text(encoding="utf-8"))
             entries = old.get("runnables", [])
-            refs = [e[k]["$ref"] for e in entries for k in ("input_schema", "output_schema")]
+            refs = [e[k]["$ref"] for e in entries for k in _SCHEMA_KEYS if k in e]
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             continue  # no bundle yet, or not ours: nothing to clean up
         stale.extend(
