@@ -521,3 +521,21 @@ def test_callbacks_see_the_resolved_run() -> None:
     names.started.clear()
     list(chain.stream("a", {"callbacks": [names]}))
     assert names.started == ["RunnableSequence", "RunnableLambda", "Affix"]
+
+
+def test_the_example_runs() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "configurable.py"
+    done = subprocess.run(  # noqa: PLW1510 (the exit status is asserted)
+        [sys.executable, str(example)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "== default\nWhy did the owl stay in? It was a hoot." in out
+    assert "== configured\nOwls at night,\nsilent flight." in out
+    assert "'on_prompt_start:ChatPromptTemplate', 'on_chat_model_start:FakeListChatModel'" in out
+    assert '"title": "Scripted answers"' in out
+    assert "ConfigurationError: config['configurable']['prompt'] is 'limerick'" in out

@@ -437,14 +437,20 @@ class _Handler:
     async def config_schema(self, request: Request) -> Response:
         _hash_config(request)
         properties: dict[str, Any] = {}  # Any: JSON Schema
+        defs: dict[str, Any] = {}  # Any: JSON Schema
         if "configurable" in self.config_keys:
-            properties["configurable"] = {"title": "Configurable", "type": "object"}
+            declared = self.runnable.get_config_jsonschema()  # its configurable fields
+            properties["configurable"] = declared["properties"].get(
+                "configurable", {"title": "Configurable", "type": "object"}
+            )
+            defs = declared.get("$defs", {})
         if "tags" in self.config_keys:
             properties["tags"] = {"title": "Tags", "type": "array", "items": {"type": "string"}}
         if "metadata" in self.config_keys:
             properties["metadata"] = {"title": "Metadata", "type": "object"}
-        return _json({"title": f"{self.runnable.get_name()}Config", "type": "object",
-                      "properties": properties})
+        schema = {"title": f"{self.runnable.get_name()}Config", "type": "object",
+                  "properties": properties}
+        return _json({**schema, "$defs": defs} if defs else schema)
 
     async def playground_redirect(self, request: Request) -> Response:
         return RedirectResponse(request.url.path + "/", status_code=307)

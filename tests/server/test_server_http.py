@@ -558,3 +558,27 @@ def test_add_routes_rejects_bad_options() -> None:
     add_routes(app, RunnableLambda(joke), "/x")
     with pytest.raises(ValueError, match="already served"):
         add_routes(app, RunnableLambda(joke), "/x")
+
+
+def test_a_configurable_runnable_over_http(served: Serve) -> None:
+    from lcel import ConfigurableField
+
+    shout = RunnableLambda(lambda x: str(x["topic"]).upper())
+    chooser = RunnableLambda(joke).configurable_alternatives(
+        ConfigurableField(id="style", description="how to answer"), loud=shout
+    )
+    app = create_app()
+    add_routes(app, chooser, "/choose")
+    add_routes(app, chooser, "/fixed", config_keys=())
+    with served(app) as s, httpx.Client(base_url=s.url, timeout=30) as c:
+        config = c.get("/choose/config_schema").json()
+        assert config["properties"]["configurable"] == {
+            "$ref": "#/$defs/Configurable", "default": None
+        }
+        assert config["$defs"]["style"]["enum"] == ["loud", "default"]
+        body = {"input": {"topic": "owls"}, "config": {"configurable": {"style": "loud"}}}
+        assert c.post("/choose/invoke", json=body).json()["output"] == "OWLS"
+        assert c.post("/choose/invoke", json={"input": {"topic": "owls"}}).json()[
+            "output"
+        ] == "a joke about owls"
+        assert c.get("/fixed/config_schema").json()["properties"] == {}
