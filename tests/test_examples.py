@@ -139,6 +139,7 @@ def test_every_example_has_a_test() -> None:
         "typed_pipeline.py",
         "schema_export.py",
         "quickstart.py",
+        "indexing.py",
     }
     assert {p.name for p in EXAMPLES.glob("*.py")} <= tested
 
@@ -146,3 +147,17 @@ def test_every_example_has_a_test() -> None:
 def test_quickstart() -> None:
     out = run_example("quickstart.py")
     assert "invoke:" in out
+
+
+def test_indexing_splits_the_shipped_text_and_retrieves_from_it() -> None:
+    out = run_example("indexing.py")
+    match = re.search(r"bears.txt: (\d+) characters -> (\d+) chunks", out)
+    assert match is not None
+    assert int(match.group(2)) > 3
+    longest = re.search(r"longest chunk: (\d+) characters", out)
+    assert longest is not None
+    assert int(longest.group(1)) <= 300
+    assert "first chunk metadata: {'source': 'bears.txt', 'start_index': 0}" in out
+    retrieved = out.split("== retrieved for:")[1].split("== answer")[0]
+    assert "The giant panda eats almost nothing but bamboo" in retrieved.splitlines()[1]
+    assert "Almost nothing but bamboo" in out.split("== answer")[1]
