@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from lcel import _interpreter as _engine
     from lcel._graph import Graph
     from lcel._jsonschema import RunnableSchema
+    from lcel._listeners import Listener
     from lcel._passthrough import RunnablePassthrough
     from lcel._wrappers import RunnableBinding, RunnableRetry, RunnableWithFallbacks
     from lcel.tracing import RunLog, RunLogPatch, StreamEvent
@@ -605,6 +606,19 @@ class Runnable(Generic[InT_contra, OutT_co]):
         return RunnableWithFallbacks.create(
             self, fallbacks, exceptions_to_handle=exceptions_to_handle, exception_key=exception_key
         )
+
+    def with_listeners(
+        self,
+        *,
+        on_start: Listener | None = None,
+        on_end: Listener | None = None,
+        on_error: Listener | None = None,
+    ) -> RunnableBinding[InT_contra, OutT_co]:
+        """The same runnable, calling ``on_start`` / ``on_end`` / ``on_error`` with the run
+        record (``lcel.callbacks.Run``) of each of its own runs; functions may be async."""
+        from lcel._listeners import with_listeners
+
+        return with_listeners(self, on_start=on_start, on_end=on_end, on_error=on_error)
 
     def map(self) -> Runnable[Sequence[InT_contra], list[OutT_co]]:
         """A runnable over lists: runs this one on every element (as a batch)."""
