@@ -26,7 +26,16 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Generic, NotRequired, TypedDict, get_type_hints, is_typeddict, overload
+from typing import (
+    Any,
+    Generic,
+    NotRequired,
+    TypedDict,
+    get_origin,
+    get_type_hints,
+    is_typeddict,
+    overload,
+)
 
 import attrs
 
@@ -242,11 +251,15 @@ class RunnableWithMessageHistory(  # type: ignore[override]
         fields: dict[str, Any] = {}
         inner = self.runnable.input_type
         if is_typeddict(inner):
-            hints = get_type_hints(inner)
+            hints = get_type_hints(inner, include_extras=True)
             required = getattr(inner, "__required_keys__", frozenset(hints))
             for name, tp in hints.items():
-                if name not in (key, self.history_messages_key):
-                    fields[name] = tp if name in required else NotRequired[tp]
+                if name in (key, self.history_messages_key):
+                    continue
+                if name in required or get_origin(tp) is NotRequired:
+                    fields[name] = tp
+                else:
+                    fields[name] = NotRequired[tp]
         fields[key] = messages_or_text if self.history_messages_key else list[AnyMessage]
         return _typeddict(tuple(fields.items()))
 
