@@ -140,6 +140,7 @@ def test_every_example_has_a_test() -> None:
         "schema_export.py",
         "quickstart.py",
         "indexing.py",
+        "chat_memory.py",
     }
     assert {p.name for p in EXAMPLES.glob("*.py")} <= tested
 
@@ -161,3 +162,22 @@ def test_indexing_splits_the_shipped_text_and_retrieves_from_it() -> None:
     retrieved = out.split("== retrieved for:")[1].split("== answer")[0]
     assert "The giant panda eats almost nothing but bamboo" in retrieved.splitlines()[1]
     assert "Almost nothing but bamboo" in out.split("== answer")[1]
+
+
+def test_chat_memory_history_cache_listeners_and_tool() -> None:
+    out = run_example("chat_memory.py")
+    assert "== invoke\n  [turn done in" in out
+    assert "Mostly in spring, after their sleep. (36 chunks)" in out
+    stored = out.split("== stored in SQLite")[1].split("==")[0].strip().splitlines()
+    assert [line.strip() for line in stored] == [
+        "human: What do bears eat?",
+        "ai: Bears eat berries, fish and honey.",
+        "human: When?",
+        "ai: Mostly in spring, after their sleep.",
+    ]
+    cached = out.split("(answered from the cache)")[1]
+    assert "Bears eat berries" in cached.split("cache entries")[0]
+    assert "third answer" not in out
+    assert "cache entries: 2" in out
+    assert "MissingConfigurableError: RunnableWithMessageHistory needs config" in out
+    assert "arguments: ['animal', 'question']" in out
