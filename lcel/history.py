@@ -11,7 +11,9 @@ How it runs, with what exists today (no node kind of its own yet): it is a lambd
 named ``RunnableWithMessageHistory``) that looks the history up and returns the per-call
 plan ``insert_history | runnable.with_listeners(on_end=save)``; the interpreter runs that
 plan on the same input, streaming through it. The writing is an ``on_end`` listener on the
-wrapped runnable's run, so it sees exactly the output the caller got. The value keeps the
+wrapped runnable's run, so it sees exactly the output the caller got; it calls the history's
+sync ``add_messages`` (also under ``ainvoke``), so the messages are stored before the call
+returns. Reading uses ``aget_messages`` under the async methods. The value keeps the
 data a future node kind needs (the runnable, the factory, the keys) and :meth:`_plan` is
 that node's body.
 
@@ -333,10 +335,14 @@ class RunnableWithMessageHistory(  # type: ignore[override]
         return _as_messages(value, "output")
 
     def _plan(
-        self, value: Any, history: BaseChatMessageHistory, stored: list[BaseMessage]
+        self,
+        value: Any,
+        history: BaseChatMessageHistory,
+        stored: list[BaseMessage],
+        bound: Mapping[str, Any] | None = None,  # Any: keywords given with bind()
     ) -> Runnable[Any, Any]:  # Any: the wrapped runnable's input
         """This call's runnable: ``insert_history | runnable`` writing to ``history`` on a
-        successful end."""
+        successful end (``bound``: keywords given with ``bind``, for the runnable)."""
         new = self._input_messages(value)
         loaded: Any  # Any: the wrapped runnable's input
         if self.history_messages_key is not None:
@@ -356,7 +362,8 @@ class RunnableWithMessageHistory(  # type: ignore[override]
             history.add_messages([*new, *self._output_messages(run.output)])
 
         insert = RunnableLambda(lambda _: loaded, name="insert_history")
-        return insert | self.runnable.with_listeners(on_end=save)
+        runnable = self.runnable.bind(**bound) if bound else self.runnable
+        return insert | runnable.with_listeners(on_end=save)
 
     def __repr__(self) -> str:
         keys = [
@@ -376,13 +383,21 @@ def _typeddict(fields: tuple[tuple[str, Any], ...]) -> Any:  # Any: a TypedDict 
     return TypedDict("RunnableWithChatHistoryInput", dict(fields))  # type: ignore[operator]
 
 
-def _enter(node: RunnableWithMessageHistory[Any, Any], value: Any, config: RunnableConfig) -> Any:
+def _enter(
+    node: RunnableWithMessageHistory[Any, Any],
+    value: Any,
+    config: RunnableConfig,
+    **kwargs: Any,  # Any: keywords given with bind(), for the wrapped runnable
+) -> Any:
     history = node._history(config)
-    return node._plan(value, history, history.messages)
+    return node._plan(value, history, history.messages, kwargs)
 
 
 async def _aenter(
-    node: RunnableWithMessageHistory[Any, Any], value: Any, config: RunnableConfig
+    node: RunnableWithMessageHistory[Any, Any],
+    value: Any,
+    config: RunnableConfig,
+    **kwargs: Any,  # Any: keywords given with bind(), for the wrapped runnable
 ) -> Any:
     history = node._history(config)
-    return node._plan(value, history, await history.aget_messages())
+    return node._plan(value, history, await history.aget_messages(), kwargs)

@@ -291,3 +291,13 @@ def test_graph_repr_and_types() -> None:
     )
     assert only_key.input_schema["required"] == ["messages"]
     assert only_key.input_schema["properties"]["messages"]["type"] == "array"
+
+
+def test_bound_keywords_reach_the_wrapped_model() -> None:
+    store = Store()
+    chat = RunnableWithMessageHistory(FakeListChatModel(responses=["a-b"]), store)
+    assert chat.bind(stop=["-"]).invoke("hi", cfg("b")) == AIMessage("a")
+    assert store.texts("b") == ["human:hi", "ai:a"]
+    named = chat.with_config(run_name="memory")
+    assert named.invoke("again", cfg("b")) == AIMessage("a-b")
+    assert len(store.texts("b")) == 4
