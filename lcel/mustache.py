@@ -68,6 +68,7 @@ def _tokens(template: str) -> list[tuple[str, str]]:
     left, right = "{{", "}}"
     out: list[tuple[str, str]] = []
     pos = 0
+    standalone = True  # the template's start counts as the end of a standalone line
     while True:
         start = template.find(left, pos)
         if start < 0:
@@ -92,15 +93,20 @@ def _tokens(template: str) -> list[tuple[str, str]]:
             if len(parts) != 2:
                 raise _fail(template, f"a delimiter change needs two delimiters, got {inner!r}")
         text = template[pos:start]
-        if kind in _STANDALONE_KINDS:
-            line_start = text.rfind("\n") + 1
+        # A tag alone on its line (blanks before it since the line began, blanks after it
+        # until the line ends) takes the line with it, read exactly as LangChain reads it:
+        # the spaces before it and the rest of the line, newline included, go.
+        padding = text.rsplit("\n", 1)[-1]
+        could = ("\n" in text or standalone) and (padding.isspace() or not padding)
+        rest_of_line = template[after:].split("\n", 1)[0]
+        standalone = (
+            could and kind in _STANDALONE_KINDS and (rest_of_line.isspace() or not rest_of_line)
+        )
+        if standalone:
+            text = text.rstrip(" ")
             newline = template.find("\n", after)
-            line_end = len(template) if newline < 0 else newline + 1
-            before, rest = text[line_start:], template[after:line_end]
-            if (line_start > 0 or not out or out[-1][1].endswith("\n") or pos == 0) and (
-                not before.strip() and not rest.strip()
-            ):
-                text, after = text[:line_start], line_end
+            if newline >= 0:
+                after = newline + 1
         out.append(("text", text))
         if kind == "=":
             left, right = inner[:-1].split()

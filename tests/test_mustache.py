@@ -50,12 +50,24 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         "12;;",
     ),
     ("x {{#s}}\n{{/s}} y", {"s": True}, "x \n y"),
+    # standalone lines, LangChain's way: spaces before the tag go, a tab stays
+    ("\t{{! c }}\n\n{{d.k}} \n  ", {"d": {"k": "K"}}, "\t\nK \n  "),
+    ("  {{#s}}\n{{/s}}\n", {"s": True}, ""),
+    (" {{! c }}  ", {}, "  "),
+    (" {{#l}}\n\n {{/l}}", {"l": [1, "b"]}, "\n\n"),
+    ("\t{{^n}}\n{{d.k}} {{/n}}a", {"d": {"k": "K"}}, "\tK a"),
 ]
 
 
 @pytest.mark.parametrize(("template", "data", "expected"), CASES)
 def test_renders_as_langchain(template: str, data: dict[str, Any], expected: str) -> None:
     assert render(template, data) == expected
+
+
+def test_dot_in_a_true_section_is_the_value_not_the_whole_input() -> None:
+    # LangChain renders the enclosing scope (the whole input dict) here; lcel renders the
+    # value, so a prompt never receives the caller's entire input by accident.
+    assert render("{{#s}}{{.}}{{/s}}", {"s": True, "secret": "x"}) == "True"
 
 
 @given(st.text(alphabet=st.characters(blacklist_characters="{}"), max_size=50))
