@@ -14,6 +14,7 @@ from lcel._passthrough import RunnableAssign, RunnablePassthrough, RunnablePick
 from lcel._runnable import Runnable
 from lcel._sequence import RunnableSequence
 from lcel._wrappers import RunnableBinding, RunnableEach, RunnableRetry, RunnableWithFallbacks
+from lcel.history import RunnableWithMessageHistory
 
 _runnable._engine = _interpreter  # type: ignore[attr-defined]  # the nodes' methods run here
 
@@ -36,4 +37,5 @@ __all__ = [
     "RunnableConfig",
     "Component",
     "chain",
+    "RunnableWithMessageHistory",
 ]

@@ -31,8 +31,11 @@ if TYPE_CHECKING:
     from lcel import _interpreter as _engine
     from lcel._graph import Graph
     from lcel._jsonschema import RunnableSchema
+    from lcel._listeners import Listener
     from lcel._passthrough import RunnablePassthrough
     from lcel._wrappers import RunnableBinding, RunnableRetry, RunnableWithFallbacks
+    from lcel.prompts import BasePromptTemplate
+    from lcel.tools import Tool
     from lcel.tracing import RunLog, RunLogPatch, StreamEvent
 
 __all__ = ["Runnable", "coerce_to_runnable"]
@@ -611,6 +614,43 @@ class Runnable(Generic[InT_contra, OutT_co]):
         return RunnableWithFallbacks.create(
             self, fallbacks, exceptions_to_handle=exceptions_to_handle, exception_key=exception_key
         )
+
+    def with_listeners(
+        self,
+        *,
+        on_start: Listener | None = None,
+        on_end: Listener | None = None,
+        on_error: Listener | None = None,
+    ) -> RunnableBinding[InT_contra, OutT_co]:
+        """The same runnable, calling ``on_start`` / ``on_end`` / ``on_error`` with the run
+        record (``lcel.callbacks.Run``) of each of its own runs; functions may be async."""
+        from lcel._listeners import with_listeners
+
+        return with_listeners(self, on_start=on_start, on_end=on_end, on_error=on_error)
+
+    def as_tool(
+        self,
+        args_schema: Any = None,  # Any: a type form (TypedDict, attrs class, dataclass)
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        arg_types: Mapping[str, Any] | None = None,  # Any: type forms
+    ) -> Tool[OutT_co]:
+        """This runnable as a :class:`~lcel.tools.Tool`: arguments from the input type (a
+        TypedDict's keys, an attrs class's fields, ``arg_types``, or one ``input``)."""
+        from lcel._as_tool import as_tool
+
+        return as_tool(
+            self, args_schema=args_schema, name=name, description=description, arg_types=arg_types
+        )
+
+    def get_prompts(
+        self, config: RunnableConfig | None = None
+    ) -> list[BasePromptTemplate[Any, Any]]:
+        """The prompt templates inside this runnable, in tree order."""
+        from lcel._as_tool import get_prompts
+
+        return get_prompts(self)
 
     def map(self) -> Runnable[Sequence[InT_contra], list[OutT_co]]:
         """A runnable over lists: runs this one on every element (as a batch)."""
