@@ -540,6 +540,10 @@ class _Batch:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
+    if getattr(args, "dask", None):
+        from lcel._dask_cli import run_on_dask
+
+        return run_on_dask(args)
     return _Batch(args).run()
 
 
@@ -651,6 +655,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     batch.add_argument("--fail-fast", action="store_true", help="stop at the first failing line")
     batch.add_argument("--config", metavar="JSON", help="a RunnableConfig as JSON")
+    batch.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run on a Dask cluster: its scheduler address (tcp://host:8786), or 'local' for "
+        "a LocalCluster on this machine (pip install lcel[dask])",
+    )
     batch.set_defaults(func=_cmd_batch)
 
     # Listed for --help only: main() hands `schema ...` to codegen before parsing.
