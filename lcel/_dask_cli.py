@@ -229,7 +229,7 @@ def _connect(address: str, usage_error: type[Exception]) -> Iterator[Any]:
     dask: Any = distributed  # Any: Client and LocalCluster are untyped
     if address == "local":
         with (
-            dask.LocalCluster(dashboard_address=None, silence_logs=logging.ERROR) as cluster,
+            dask.LocalCluster(dashboard_address=":0", silence_logs=logging.ERROR) as cluster,
             dask.Client(cluster) as client,
         ):
             yield client

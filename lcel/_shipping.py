@@ -45,6 +45,10 @@ class ItemFailed(LcelError, RuntimeError):
     def __init__(self, type_name: str, message: str) -> None:
         super().__init__(f"{type_name}: {message}")
         self.type_name = type_name
+        self.message = message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.type_name, self.message))
 
 
 # -- driver side: pickle, or name the leaf that cannot be pickled ---------------------------------

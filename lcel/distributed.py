@@ -61,13 +61,12 @@ def _positive(_: object, attribute: attrs.Attribute[Any], value: int | None) -> 
         raise ValueError(f"DaskExecutor {attribute.name} must be a positive int, got {value!r}")
 
 
-def _client(value: object) -> Client:
+def _client(_: object, __: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Client):
         raise TypeError(
             f"DaskExecutor needs a distributed.Client, got {type(value).__name__}: "
             "connect with Client('tcp://scheduler:8786') or Client(LocalCluster())"
         )
-    return value
 
 
 @attrs.frozen
@@ -82,7 +81,7 @@ class DaskExecutor:
     with ``abatch`` (default: when some step is an async-only function).
     """
 
-    client: Client = attrs.field(converter=_client)
+    client: Client = attrs.field(validator=_client)
     chunk_size: int | None = attrs.field(default=None, kw_only=True, validator=_positive)
     max_in_flight: int | None = attrs.field(default=None, kw_only=True, validator=_positive)
     journal: str | os.PathLike[str] | None = attrs.field(default=None, kw_only=True)
@@ -239,10 +238,11 @@ class DaskExecutor:
         """Submit chunks through a window of ``flight``; yield each item as its chunk ends."""
         client: Any = self.client  # Any: distributed leaves scatter/submit/cancel untyped
         token = uuid.uuid4().hex
-        shipped = client.scatter(blob, hash=False)
+        # On every worker: one that dies must not take the only copy with it.
+        shipped = client.scatter(blob, hash=False, broadcast=True)
         chunks = (todo[k : k + size] for k in range(0, len(todo), size))
         running: dict[Future[Any], list[int]] = {}
-        finished: Any = _as_completed(loop=client.loop, with_results=True, raise_errors=False)
+        finished: Any = _as_completed(loop=client.loop)
 
         def submit() -> None:
             indices = next(chunks, None)
@@ -264,18 +264,17 @@ class DaskExecutor:
         try:
             for _ in range(flight):
                 submit()
-            for fut, result in finished:
-                indices = running.pop(fut)
-                status = fut.status  # read before release(), which marks it cancelled
-                fut.release()
-                submit()
-                if status != "finished":  # the chunk failed as a whole (e.g. unpickling)
-                    error = _chunk_error(fut.key, status, result)
-                    for index in indices:
-                        yield index, error
-                    continue
-                for index, output in zip(*result, strict=True):
-                    yield index, output
+            for ready in finished.batches():
+                for _ in ready:
+                    submit()  # keep the window full while these results come over
+                for fut, result in _collect(client, ready):
+                    indices = running.pop(fut)
+                    fut.release()
+                    if isinstance(result, Exception):  # the chunk failed as a whole
+                        for index in indices:
+                            yield index, result
+                    else:
+                        yield from zip(*result, strict=True)
         finally:
             if running:
                 client.cancel(list(running))
@@ -313,12 +312,30 @@ def _check_configs(config: Any, n: int) -> dict[str, Any] | list[dict[str, Any]]
     raise TypeError(f"batch() config must be a RunnableConfig dict, got {type(config).__name__}")
 
 
-def _chunk_error(key: object, status: str, result: Any) -> Exception:
-    """The exception a failed chunk raised (its original type), answering each of its items."""
-    error = result[1] if isinstance(result, tuple) else result
-    if isinstance(error, Exception):
-        return error
-    return RuntimeError(f"the Dask scheduler gave up on chunk {key!r} ({status})")
+def _collect(client: Any, ready: list[Future[Any]]) -> list[tuple[Future[Any], Any]]:
+    """Each finished chunk's result (one round trip for all), or the exception that stands
+    for it: the one its task raised (original type), or why its result could not be had."""
+    # Any: the client, untyped in distributed; results are (indices, outputs) pairs
+    done = [f for f in ready if f.status == "finished"]
+    results: dict[Future[Any], Any] = {}
+    try:
+        results.update(zip(done, client.gather(done), strict=True))
+    except Exception:  # e.g. a result the driver cannot unpickle: find out which, one by one
+        for fut in done:
+            try:
+                results[fut] = fut.result()
+            except Exception as error:
+                results[fut] = error
+    for fut in ready:
+        if fut in results:
+            continue
+        error = fut.exception() if fut.status == "error" else None
+        results[fut] = (
+            error
+            if isinstance(error, Exception)
+            else RuntimeError(f"the Dask scheduler gave up on chunk {fut.key!r} ({fut.status})")
+        )
+    return [(fut, results[fut]) for fut in ready]
 
 
 def _auto_chunk(n: int, flight: int) -> int:
