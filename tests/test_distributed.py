@@ -486,3 +486,20 @@ def test_cli_unreachable_scheduler_is_a_usage_error(
     args = ["batch", "bad_target.py:chain", "in.jsonl", "-o", "o.jsonl", "--dask", "nowhere://x"]
     assert main(args) == 2
     assert "cannot reach the Dask scheduler at 'nowhere://x'" in capsys.readouterr().err
+
+
+# -- the benchmark script --------------------------------------------------------------------------
+
+
+def test_benchmark_measures_both_workloads_on_the_cluster_and_locally(client: Client) -> None:
+    from benchmarks.dask_cluster import markdown, measure
+
+    report = measure(client, trivial_n=300, io_n=20, repeat=1)
+    assert report["trivial"]["items"] == 300
+    assert report["io"]["ideal_s"] == pytest.approx(20 * 0.010 / 50)
+    for key in ("dask_s", "local_s"):
+        assert report["trivial"][key] > 0
+        assert report["io"][key] >= report["io"]["ideal_s"]
+    table = markdown(report)
+    assert "300 trivial items" in table
+    assert "20 x 10 ms I/O, concurrency 50" in table

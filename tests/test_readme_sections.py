@@ -31,6 +31,7 @@ def test_python_blocks_run_in_order(capsys: pytest.CaptureFixture[str]) -> None:
     assert "bear feet" in out
     assert "H|a|r|r|i|s|o|n|" in out
     assert "| Docs |" in out
+    assert "['long', 'short', 'long']" in out  # Running on a cluster
 
 
 def test_bash_blocks_run(tmp_path: Path) -> None:
