@@ -224,11 +224,14 @@ def run_chunk(
     return indices, [_sendable(out) if isinstance(out, BaseException) else out for out in outs]
 
 
-def _limited(config: Mapping[str, Any] | None, concurrency: int | None) -> dict[str, Any]:
-    merged = dict(config or {})
-    if concurrency is not None:
-        merged["max_concurrency"] = concurrency
-    return merged
+def _limited(
+    config: Mapping[str, Any] | None, concurrency: int | None
+) -> Mapping[str, Any] | None:
+    """``config`` with this chunk's share of ``max_concurrency`` (None stays None: the
+    interpreter's fast path for runs without a config)."""
+    if concurrency is None:
+        return config
+    return {**(config or {}), "max_concurrency": concurrency}
 
 
 def _sendable(error: BaseException) -> BaseException:

@@ -37,7 +37,7 @@ import attrs
 
 try:
     import cloudpickle  # noqa: F401 (checked here so the error names the extra)
-    from distributed import Client, Future, as_completed
+    from distributed import Client, as_completed
 except ImportError as _missing:  # pragma: no cover - exercised in a subprocess test
     raise ImportError(
         f"lcel.distributed needs Dask's distributed scheduler and cloudpickle "
@@ -241,7 +241,7 @@ class DaskExecutor:
         # On every worker: one that dies must not take the only copy with it.
         shipped = client.scatter(blob, hash=False, broadcast=True)
         chunks = (todo[k : k + size] for k in range(0, len(todo), size))
-        running: dict[Future[Any], list[int]] = {}
+        running: dict[Any, list[int]] = {}  # Any: a Future, whose methods are untyped
         finished: Any = _as_completed(loop=client.loop)
 
         def submit() -> None:
@@ -312,12 +312,12 @@ def _check_configs(config: Any, n: int) -> dict[str, Any] | list[dict[str, Any]]
     raise TypeError(f"batch() config must be a RunnableConfig dict, got {type(config).__name__}")
 
 
-def _collect(client: Any, ready: list[Future[Any]]) -> list[tuple[Future[Any], Any]]:
+def _collect(client: Any, ready: list[Any]) -> list[tuple[Any, Any]]:
     """Each finished chunk's result (one round trip for all), or the exception that stands
     for it: the one its task raised (original type), or why its result could not be had."""
-    # Any: the client, untyped in distributed; results are (indices, outputs) pairs
+    # Any: the client and its futures, untyped in distributed; a result is (indices, outputs)
     done = [f for f in ready if f.status == "finished"]
-    results: dict[Future[Any], Any] = {}
+    results: dict[Any, Any] = {}
     try:
         results.update(zip(done, client.gather(done), strict=True))
     except Exception:  # e.g. a result the driver cannot unpickle: find out which, one by one
@@ -327,14 +327,16 @@ def _collect(client: Any, ready: list[Future[Any]]) -> list[tuple[Future[Any], A
             except Exception as error:
                 results[fut] = error
     for fut in ready:
-        if fut in results:
-            continue
-        error = fut.exception() if fut.status == "error" else None
-        results[fut] = (
-            error
-            if isinstance(error, Exception)
-            else RuntimeError(f"the Dask scheduler gave up on chunk {fut.key!r} ({fut.status})")
-        )
+        if fut not in results:
+            raised = fut.exception() if fut.status == "error" else None
+            results[fut] = (
+                raised
+                if isinstance(raised, Exception)
+                else RuntimeError(
+                    f"the Dask scheduler gave up on chunk {fut.key!r} ({fut.status}); "
+                    "were its workers lost?"
+                )
+            )
     return [(fut, results[fut]) for fut in ready]
 
 

@@ -124,11 +124,14 @@ def tagged(x: int, config: RunnableConfig) -> str:
 
 
 def logged(item: dict[str, Any]) -> int:
-    """Append start/end lines to a log, so a test can tell which process ran what."""
-    with open(item["log"], "a") as f:
+    """Append start/end lines to a log, so a test can tell which process ran what. The first
+    run of a ``trap`` item hangs (until its worker is killed); a run again is quick."""
+    log = Path(item["log"])
+    first = f"start {item['i']} " not in (log.read_text() if log.exists() else "")
+    with log.open("a") as f:
         f.write(f"start {item['i']} {os.getpid()}\n")
-    time.sleep(0.3)
-    with open(item["log"], "a") as f:
+    time.sleep(120 if item.get("trap") and first else 0.2)
+    with log.open("a") as f:
         f.write(f"end {item['i']} {os.getpid()}\n")
     return int(item["i"]) * 10
 
@@ -359,38 +362,34 @@ def test_a_worker_killed_mid_batch_still_answers_every_item_once(
     proc_client: Client, tmp_path: Path
 ) -> None:
     log = tmp_path / "log.txt"
-    inputs = [{"i": i, "log": str(log)} for i in range(16)]
+    inputs = [{"i": i, "log": str(log), "trap": i == 0} for i in range(16)]
     executor = DaskExecutor(proc_client, chunk_size=2, max_in_flight=2)
-    answers: list[tuple[int, int]] = []
-    items = executor.batch_as_completed(RunnableLambda(logged), inputs)
-    answers.append(next(items))
-    victim, cut = _kill_a_busy_worker(log)
-    answers.extend(items)
+    killed: list[int] = []
+
+    def kill_the_worker_running_item_0() -> None:  # it hangs there until killed
+        killed.append(_pid_running(log, 0))
+        os.kill(killed[0], signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_the_worker_running_item_0)
+    killer.start()
+    answers = list(executor.batch_as_completed(RunnableLambda(logged), inputs))
+    killer.join()
+    victim = killed[0]
     assert sorted(i for i, _ in answers) == list(range(16))  # every item exactly once
     assert all(out == i * 10 for i, out in answers)
     events = _log(log)
-    rerun = [
-        i for i in cut
-        if any(kind == "end" and j == i and pid != victim for kind, j, pid in events)
-    ]  # fmt: skip
-    assert rerun == cut  # what the dead worker was running ran again elsewhere
+    assert ("end", 0, victim) not in events
+    assert any(kind == "end" and i == 0 and pid != victim for kind, i, pid in events)
 
 
-def _kill_a_busy_worker(log: Path) -> tuple[int, list[int]]:
-    """SIGKILL the process running an item now; (its pid, the items it was running)."""
-    deadline = time.monotonic() + 30
+def _pid_running(log: Path, index: int) -> int:
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        events = _log(log)
-        ended = {(i, pid) for kind, i, pid in events if kind == "end"}
-        busy = [(i, pid) for kind, i, pid in events if kind == "start" and (i, pid) not in ended]
-        if busy:
-            victim = busy[0][1]
-            os.kill(victim, signal.SIGKILL)
-            time.sleep(0.05)
-            ended = {(i, pid) for kind, i, pid in _log(log) if kind == "end"}
-            return victim, sorted(i for i, pid in busy if pid == victim and (i, pid) not in ended)
+        for kind, i, pid in _log(log):
+            if kind == "start" and i == index:
+                return pid
         time.sleep(0.01)
-    raise AssertionError("no item was running on any worker")
+    raise AssertionError(f"item {index} never started")
 
 
 # -- the CLI --------------------------------------------------------------------------------------
