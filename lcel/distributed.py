@@ -75,10 +75,11 @@ class DaskExecutor:
 
     ``chunk_size``: inputs per task (default: enough for about four chunks per in-flight
     slot, at most 1024). ``max_in_flight``: chunks submitted at once (default: twice the
-    cluster's worker threads, or once when the config sets ``max_concurrency``, so that the
-    limit is not spent on chunks waiting in a queue). ``journal``: a JSONL file recording
-    each finished output, to resume a batch after the driver died. ``use_async``: run chunks
-    with ``abatch`` (default: when some step is an async-only function).
+    cluster's worker threads; just the thread count when the config sets
+    ``max_concurrency``, so that the limit is not spent on chunks waiting in a queue).
+    ``journal``: a JSONL file recording each finished output, to resume a batch after the
+    driver died. ``use_async``: run chunks with ``abatch`` (default: when some step is an
+    async-only function).
     """
 
     client: Client = attrs.field(validator=_client)
