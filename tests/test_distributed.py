@@ -502,3 +502,27 @@ def test_benchmark_measures_both_workloads_on_the_cluster_and_locally(client: Cl
     table = markdown(report)
     assert "300 trivial items" in table
     assert "20 x 10 ms I/O, concurrency 50" in table
+
+
+def _refuse_to_load() -> None:
+    raise RuntimeError("this output cannot be unpickled here")
+
+
+class NoLoad:
+    """An output that pickles on the worker but cannot be unpickled on the driver."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_refuse_to_load, ())
+
+
+def no_load(x: int) -> Any:
+    return NoLoad() if x == 1 else x
+
+
+def test_an_output_the_driver_cannot_load_is_an_error_not_a_hang(client: Client) -> None:
+    executor = DaskExecutor(client, chunk_size=1)
+    outs = executor.batch(RunnableLambda(no_load), [0, 1, 2], return_exceptions=True)
+    assert outs[0] == 0
+    assert outs[2] == 2
+    assert isinstance(outs[1], Exception)
+    assert "cannot be unpickled here" in str(outs[1])
