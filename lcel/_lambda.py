@@ -175,6 +175,11 @@ class RunnableLambda(Runnable[InT_contra, OutT_co]):
             kind == SYNC and not _wants_config(func),  # the interpreter's fast path
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as the constructor call: the kind tags, compared by identity in the
+        interpreter, are worked out again instead of arriving as equal but distinct strings."""
+        return (type(self), (self.func, self.afunc, self._name))
+
     def get_name(self, suffix: str | None = None) -> str:
         """The function's name (``RunnableLambda`` for an anonymous lambda)."""
         name = self._name or "RunnableLambda"
