@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, NotRequired, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 import attrs
 
 from lcel._runnable import Runnable, coerce_to_runnable
 from lcel._types import InT_contra, KeyedOutput, OutT_co
+
+if TYPE_CHECKING:
+    from lcel._graph import GraphBuilder
 
 __all__ = ["RunnableParallel", "keyed_typeddict", "merge_input_types"]
 
@@ -61,6 +64,18 @@ class RunnableParallel(Runnable[InT_contra, OutT_co]):
         return keyed_typeddict(
             self.get_name("Output"), {k: s.output_type for k, s in self.branches}
         )
+
+    def _children(self) -> tuple[Runnable[Any, Any], ...]:
+        return tuple(step for _, step in self.branches)
+
+    def _consumes_stream(self) -> bool:
+        return True
+
+    def _starts_on_first_chunk(self) -> bool:
+        return True
+
+    def _draw(self, graph: GraphBuilder) -> tuple[str, str]:
+        return graph.fan(self, ((None, step) for _, step in self.branches))
 
     def __repr__(self) -> str:
         inner = ",\n  ".join(f"{k}: {s!r}".replace("\n", "\n  ") for k, s in self.branches)

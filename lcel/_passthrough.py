@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from lcel._parallel import RunnableParallel, keyed_typeddict
 from lcel._runnable import Runnable
 from lcel._types import InT_contra, KeyedOutput, OutT_co
+
+if TYPE_CHECKING:
+    from lcel._graph import GraphBuilder
 
 __all__ = ["RunnableAssign", "RunnablePassthrough", "RunnablePick"]
 
@@ -37,6 +40,12 @@ class RunnablePassthrough(Runnable[Any, Any]):
     ) -> RunnableAssign[Mapping[str, Any], KeyedOutput]:
         """A runnable that adds ``steps``' outputs as keys of its dict input."""
         return RunnableAssign.create(steps)
+
+    def _consumes_stream(self) -> bool:
+        return True
+
+    def _starts_on_first_chunk(self) -> bool:
+        return True
 
     def __repr__(self) -> str:
         return "RunnablePassthrough()"
@@ -75,6 +84,22 @@ class RunnableAssign(Runnable[InT_contra, OutT_co]):
             self.get_name("Output"), {k: s.output_type for k, s in self.mapper.branches}
         )
 
+    def _children(self) -> tuple[Runnable[Any, Any], ...]:
+        return (self.mapper,)
+
+    def _consumes_stream(self) -> bool:
+        return True
+
+    def _starts_on_first_chunk(self) -> bool:
+        return True
+
+    def _draw(self, graph: GraphBuilder) -> tuple[str, str]:
+        arms: list[tuple[str | None, Runnable[Any, Any]]] = [
+            (None, step) for _, step in self.mapper.branches
+        ]
+        arms.append((None, RunnablePassthrough()))
+        return graph.fan(self, arms)
+
     def __repr__(self) -> str:
         return f"RunnableAssign(mapper={self.mapper!r})"
 
@@ -105,6 +130,12 @@ class RunnablePick(Runnable[InT_contra, OutT_co]):
     def input_type(self) -> Any:  # Any: a type form
         """A dict."""
         return dict[str, Any]
+
+    def _consumes_stream(self) -> bool:
+        return True
+
+    def _starts_on_first_chunk(self) -> bool:
+        return True
 
     def __repr__(self) -> str:
         return f"RunnablePick({self.keys!r})"
