@@ -198,6 +198,12 @@ class RunnableLambda(Runnable[InT_contra, OutT_co]):
             return _chunk_type(out)
         return out
 
+    def _starts_on_first_chunk(self) -> bool:
+        return True
+
+    def _bind_targets(self) -> tuple[Runnable[Any, Any], ...]:
+        return ()  # its function takes them
+
     def __repr__(self) -> str:
         return f"RunnableLambda({self._name or 'lambda'})"
 
@@ -287,6 +293,15 @@ class RunnableGenerator(Runnable[InT_contra, OutT_co]):
         """The chunk type the function yields."""
         fn = self.transform_fn or self.atransform_fn
         return _chunk_type(_hints(fn)[1]) if fn is not None else Any
+
+    def _consumes_stream(self) -> bool:
+        return True
+
+    def _starts_on_first_chunk(self) -> bool:
+        return True
+
+    def _bind_targets(self) -> tuple[Runnable[Any, Any], ...]:
+        return ()  # its function takes them
 
     def __repr__(self) -> str:
         return f"RunnableGenerator({self.get_name()})"

@@ -17,7 +17,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from typing import TYPE_CHECKING, Any, Generic, Literal, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, overload
 
 import attrs
 from returns.result import Result
@@ -28,8 +28,10 @@ from lcel._types import InT_contra, KeyedOutput, OtherOutT, OutT_co, T
 from lcel.errors import quoted
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from lcel import _interpreter as _engine
-    from lcel._graph import Graph
+    from lcel._graph import Graph, GraphBuilder
     from lcel._jsonschema import RunnableSchema
     from lcel._listeners import Listener
     from lcel._passthrough import RunnablePassthrough
@@ -38,7 +40,16 @@ if TYPE_CHECKING:
     from lcel.tools import Tool
     from lcel.tracing import RunLog, RunLogPatch, StreamEvent
 
-__all__ = ["Runnable", "coerce_to_runnable"]
+__all__ = ["Runnable", "coerce_to_runnable", "install_engine"]
+
+# ``_engine`` is the interpreter (``lcel._interpreter``): the one seam from a runnable's
+# methods to the code that runs it. The interpreter imports this module, so it installs
+# itself here when imported (``import lcel`` does), instead of every method importing it.
+
+
+def install_engine(engine: ModuleType) -> None:
+    """Set the interpreter that :class:`Runnable` methods delegate to (done once, by it)."""
+    globals()["_engine"] = engine
 
 
 @attrs.frozen
@@ -124,6 +135,42 @@ class Runnable(Generic[InT_contra, OutT_co]):
     def _schema_output_owner(self) -> Runnable[Any, Any]:
         """The runnable whose name titles this one's output schema (a sequence: its last)."""
         return self
+
+    # -- structure the interpreter and the graph read (a node kind overrides what differs) -----
+
+    _traced_run: ClassVar[bool] = True
+    """Whether a traced run of this node reports a run of its own (a binding does not)."""
+    _traced_stream_run: ClassVar[bool] = True
+    """Whether it reports one while streaming (a retry does not: its attempts do)."""
+    def _children(self) -> tuple[Runnable[Any, Any], ...]:
+        """The runnables this one runs (for walking a tree)."""
+        return ()
+
+    def _consumes_stream(self) -> bool:
+        """Whether it turns input chunks into output chunks as they come; if not, the
+        interpreter combines a stream into one input first."""
+        return False
+
+    def _starts_on_first_chunk(self) -> bool:
+        """Traced and fed a stream, whether its run starts at the first input chunk and learns
+        its input at its end (LangChain's transform-capable kinds), rather than starting with
+        the whole input."""
+        return False
+
+    def _chunk_source(self) -> Runnable[Any, Any] | None:
+        """The runnable whose output chunks this one passes on unchanged, if any (so whether
+        its chunks are cumulative snapshots is that runnable's answer)."""
+        return None
+
+    def _bind_targets(self) -> tuple[Runnable[Any, Any], ...] | None:
+        """Where ``bind`` keywords go: ``()`` when its own call takes them, the runnables
+        that take them for a wrapper, ``None`` when nothing would (a composite)."""
+        return None
+
+    def _draw(self, graph: GraphBuilder) -> tuple[str, str] | None:
+        """Add this node's inner nodes to ``graph`` and return (entry, exit) node ids, or
+        ``None`` to be drawn as one node."""
+        return None
 
     # -- running ----------------------------------------------------------------------------
 
