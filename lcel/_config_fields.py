@@ -107,10 +107,11 @@ AnyConfigurableField = (
 """What ``configurable_fields(name=...)`` takes for each field."""
 
 
-@attrs.frozen(eq=True, hash=False)
+@attrs.frozen
 class ConfigurableFieldSpec:
     """One entry of a runnable's ``config_specs``: an id the run's config may set, with its
-    type (``annotation``), its default and how the config schema labels it."""
+    type (``annotation``), its default and how the config schema labels it. Hashable when
+    its default is (as LangChain's named tuple)."""
 
     id: str
     annotation: Any  # Any: a type form
@@ -119,8 +120,6 @@ class ConfigurableFieldSpec:
     default: Any = None  # Any: the value the field has when the config does not set it
     is_shared: bool = False
     dependencies: list[str] | None = None
-
-    __hash__ = None  # type: ignore[assignment]  # the default may be a list
 
 
 def option_enum(name: str, keys: Iterable[str]) -> type[enum.Enum]:

@@ -45,7 +45,7 @@ from lcel._types import InT, InT_contra, OutT, OutT_co
 from lcel.errors import quoted
 
 if TYPE_CHECKING:
-    from lcel._graph import _Builder as GraphBuilder
+    from lcel._graph import Graph, GraphBuilder
 
 __all__ = [
     "DynamicRunnable",
@@ -118,11 +118,20 @@ class DynamicRunnable(Runnable[InT_contra, OutT_co]):
     def _chunk_source(self) -> Runnable[Any, Any]:
         return self.default
 
+    def _consumes_stream(self) -> bool:
+        return self.default._consumes_stream()
+
     def _bind_targets(self) -> tuple[Runnable[Any, Any], ...]:
         return self._children()
 
     def _draw(self, graph: GraphBuilder) -> tuple[str, str]:
         return graph.expand(self.default)
+
+    def get_graph(self, config: RunnableConfig | None = None) -> Graph:
+        """The graph of the runnable ``config`` resolves to (the default without one), as
+        LangChain draws it."""
+        runnable, _ = self.prepare(config)
+        return runnable.get_graph()
 
     def __getattr__(self, name: str) -> Any:
         # The default's own attributes (a model's name, a prompt's variables), as LangChain.
@@ -258,6 +267,11 @@ def _init_field(runnable: Runnable[Any, Any], name: str) -> attrs.Attribute[Any]
     cls = type(runnable)
     if not attrs.has(cls):
         raise ConfigurationError(f"{runnable.get_name()} has no attrs fields to configure")
+    if hasattr(cls, "__attrs_init__"):  # attrs wrote no __init__: the class builds itself
+        raise ConfigurationError(
+            f"{runnable.get_name()} is built by its own __init__, so its fields cannot be "
+            "replaced per run; offer whole runnables with configurable_alternatives() instead"
+        )
     fields: list[attrs.Attribute[Any]] = [a for a in attrs.fields(cls) if a.init]
     for a in fields:
         if (a.alias or a.name) == name:

@@ -175,6 +175,11 @@ class RunnableLambda(Runnable[InT_contra, OutT_co]):
             kind == SYNC and not _wants_config(func),  # the interpreter's fast path
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as the constructor call: the kind tags, compared by identity in the
+        interpreter, are worked out again instead of arriving as equal but distinct strings."""
+        return (type(self), (self.func, self.afunc, self._name))
+
     def get_name(self, suffix: str | None = None) -> str:
         """The function's name (``RunnableLambda`` for an anonymous lambda)."""
         name = self._name or "RunnableLambda"
@@ -192,6 +197,12 @@ class RunnableLambda(Runnable[InT_contra, OutT_co]):
         if self._kind in (SYNC_GEN, ASYNC_GEN):
             return _chunk_type(out)
         return out
+
+    def _starts_on_first_chunk(self) -> bool:
+        return True
+
+    def _bind_targets(self) -> tuple[Runnable[Any, Any], ...]:
+        return ()  # its function takes them
 
     def __repr__(self) -> str:
         return f"RunnableLambda({self._name or 'lambda'})"
@@ -282,6 +293,15 @@ class RunnableGenerator(Runnable[InT_contra, OutT_co]):
         """The chunk type the function yields."""
         fn = self.transform_fn or self.atransform_fn
         return _chunk_type(_hints(fn)[1]) if fn is not None else Any
+
+    def _consumes_stream(self) -> bool:
+        return True
+
+    def _starts_on_first_chunk(self) -> bool:
+        return True
+
+    def _bind_targets(self) -> tuple[Runnable[Any, Any], ...]:
+        return ()  # its function takes them
 
     def __repr__(self) -> str:
         return f"RunnableGenerator({self.get_name()})"

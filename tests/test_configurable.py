@@ -465,6 +465,8 @@ def test_graph_draws_the_default() -> None:
         ConfigurableField(id="c"), other=Affix()
     )
     assert [n.name for n in inner.get_graph().nodes.values()][1:-1] == ["Affix", "Affix"]
+    chosen = inner.get_graph({"configurable": {"c": "other"}})
+    assert [n.name for n in chosen.nodes.values()][1:-1] == ["Affix"]
 
 
 def test_events_name_the_resolved_runnable_as_langchain_does() -> None:
@@ -523,19 +525,6 @@ def test_callbacks_see_the_resolved_run() -> None:
     assert names.started == ["RunnableSequence", "RunnableLambda", "Affix"]
 
 
-def test_the_example_runs() -> None:
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    example = Path(__file__).resolve().parent.parent / "examples" / "configurable.py"
-    done = subprocess.run(  # noqa: PLW1510 (the exit status is asserted)
-        [sys.executable, str(example)], capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    out = done.stdout
-    assert "== default\nWhy did the owl stay in? It was a hoot." in out
-    assert "== configured\nOwls at night,\nsilent flight." in out
-    assert "'on_prompt_start:ChatPromptTemplate', 'on_chat_model_start:FakeListChatModel'" in out
-    assert '"title": "Scripted answers"' in out
-    assert "ConfigurationError: config['configurable']['prompt'] is 'limerick'" in out
+def test_a_class_with_its_own_init_cannot_have_configurable_fields() -> None:
+    with pytest.raises(ConfigurationError, match="RunnableLambda is built by its own __init__"):
+        RunnableLambda(lambda x: x).configurable_fields(func=ConfigurableField(id="f"))

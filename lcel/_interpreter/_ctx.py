@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lcel._config import (
     DEFAULT_RECURSION_LIMIT,
@@ -16,9 +16,7 @@ from lcel._config import (
     ensure_config,
     merge_configs,
 )
-
-if TYPE_CHECKING:
-    from lcel._interpreter._trace import Run, Tracer
+from lcel._interpreter._trace import MultiTracer, Run, Tracer, tracer_for
 
 __all__ = ["CURRENT", "DEFAULT_CTX", "CancelScope", "Ctx", "StepsCancelled", "make_ctx"]
 
@@ -104,8 +102,6 @@ class Ctx:
         merged.pop("run_id", None)
         tracer = self.tracer
         if config.get("callbacks"):
-            from lcel._interpreter._trace import tracer_for
-
             tracer = tracer_for(merged.get("callbacks"), self.tracer)
         return Ctx(
             merged,
@@ -131,6 +127,16 @@ class Ctx:
             self.cancel,
         )
 
+    def unnamed(self) -> Ctx:
+        """This context without the run name and id meant for the node holding it (for the
+        runnable a wrapper runs inside)."""
+        if self.run_name is None and self.run_id is None:
+            return self
+        return Ctx(
+            self.config, self.depth, self.tracer, self.parent, None, None, self.step_tag,
+            self.cancel,
+        )
+
     def child_of(self, run: Run) -> Ctx:
         """The context of the steps inside ``run`` (their parent run)."""
         return Ctx(self.config, self.depth, self.tracer, run, None, None, None, self.cancel)
@@ -138,8 +144,6 @@ class Ctx:
     def traced_by(self, tracer: Tracer) -> Ctx:
         """This context, reporting to ``tracer`` (added to the one already listening)."""
         if self.tracer is not None:
-            from lcel._interpreter._trace import MultiTracer
-
             tracer = MultiTracer([self.tracer, tracer])
         return Ctx(
             self.config, self.depth, tracer, self.parent, self.run_name, self.run_id,

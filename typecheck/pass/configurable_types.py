@@ -2,7 +2,15 @@
 
 from typing import reveal_type
 
-from lcel import ConfigurableField, ConfigurableFieldSingleOption, RunnableLambda
+import attrs
+
+from lcel import (
+    Component,
+    ConfigurableField,
+    ConfigurableFieldSingleOption,
+    RunnableConfig,
+    RunnableLambda,
+)
 from lcel.models import FakeListChatModel, FakeListLLM
 from lcel.parsers import StrOutputParser
 
@@ -11,10 +19,19 @@ def inc(x: int) -> int:
     return x + 1
 
 
-r = RunnableLambda(inc)
-fields = r.configurable_fields(func=ConfigurableField(id="f"))
+@attrs.frozen
+class Add(Component[int, int]):
+    k: int = 1
+
+    def _invoke(self, input: int, config: RunnableConfig, **kwargs: object) -> int:
+        return input + self.k
+
+
+fields = Add().configurable_fields(k=ConfigurableField(id="k"))
 reveal_type(fields)  # R: lcel._configurable.RunnableConfigurableFields[int, int]
 reveal_type(fields.invoke(1))  # R: int
+reveal_type(fields | inc)  # R: lcel._runnable.Runnable[int, int]
+r = RunnableLambda(inc)
 alt = r.configurable_alternatives(ConfigurableField(id="a"), twice=RunnableLambda(inc) | inc)
 reveal_type(alt)  # R: lcel._configurable.RunnableConfigurableAlternatives[int, int]
 reveal_type(alt.batch([1, 2]))  # R: list[int]
