@@ -23,6 +23,7 @@ from lcel._jsonschema import (
     to_json_value,
 )
 from lcel._runnable import Runnable
+from lcel._typefit import fits
 
 __all__ = ["config_jsonschema"]
 
@@ -106,8 +107,8 @@ def _spec_property(spec: ConfigurableFieldSpec, defs: dict[str, JsonSchema]) -> 
     if spec.description:
         prop["description"] = spec.description
     default = _json_default(spec.default)
-    if default is not _NO_DEFAULT:
-        prop["default"] = default
+    if default is not _NO_DEFAULT and not (default is None and not fits(None, tp)):
+        prop["default"] = default  # (a None that is no value of the type: no default shown)
     return prop
 
 

@@ -528,3 +528,26 @@ def test_callbacks_see_the_resolved_run() -> None:
 def test_a_class_with_its_own_init_cannot_have_configurable_fields() -> None:
     with pytest.raises(ConfigurationError, match="RunnableLambda is built by its own __init__"):
         RunnableLambda(lambda x: x).configurable_fields(func=ConfigurableField(id="f"))
+
+
+def test_history_and_configurable_fields_share_one_config_schema() -> None:
+    from lcel.chat_history import InMemoryChatMessageHistory
+    from lcel.history import RunnableWithMessageHistory
+
+    store: dict[str, InMemoryChatMessageHistory] = {}
+
+    def history(session_id: str) -> InMemoryChatMessageHistory:
+        return store.setdefault(session_id, InMemoryChatMessageHistory())
+
+    model = FakeListChatModel(responses=["a"]).configurable_fields(
+        responses=ConfigurableField(id="answers")
+    )
+    chat = RunnableWithMessageHistory(model, history)
+    assert [s.id for s in chat.config_specs] == ["answers", "session_id"]
+    props = chat.get_config_jsonschema()["$defs"]["Configurable"]["properties"]
+    assert props["session_id"] == {
+        "description": "Unique identifier for a session.", "title": "Session ID", "type": "string"
+    }  # required: no default shown
+    answer = chat.invoke("hi", {"configurable": {"session_id": "s", "answers": ["yo"]}})
+    assert answer.content == "yo"
+    assert [m.content for m in store["s"].messages] == ["hi", "yo"]
