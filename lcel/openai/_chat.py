@@ -127,6 +127,8 @@ class ChatOpenAI(BaseChatModel):
     temperature: float | None = attrs.field(default=None, validator=_check_optional_number)
     max_completion_tokens: int | None = None
     """The answer's length limit in tokens."""
+    max_tokens: int | None = None
+    """The older name of ``max_completion_tokens`` (sent as that when it is not set)."""
     top_p: float | None = attrs.field(default=None, validator=_check_optional_number)
     seed: int | None = None
     frequency_penalty: float | None = None
@@ -218,6 +220,8 @@ class ChatOpenAI(BaseChatModel):
             value = getattr(self, key)
             if value is not None:
                 payload[key] = value
+        if "max_completion_tokens" not in payload and self.max_tokens is not None:
+            payload["max_completion_tokens"] = self.max_tokens
         chosen_stop = stop if stop is not None else self.stop
         if chosen_stop:
             payload["stop"] = list(chosen_stop)

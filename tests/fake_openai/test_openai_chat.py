@@ -71,6 +71,8 @@ def test_fields_and_bound_options_reach_the_request(fake_openai: FakeOpenAI) -> 
     assert sent["logprobs"] is True
     model.invoke("x")
     assert fake_openai.requests[-1]["json"]["stop"] == ["\n"]
+    model_for(fake_openai, max_tokens=7).invoke("x")
+    assert fake_openai.requests[-1]["json"]["max_completion_tokens"] == 7
 
 
 def test_stream_yields_one_chunk_per_delta_and_usage_when_asked(fake_openai: FakeOpenAI) -> None:
