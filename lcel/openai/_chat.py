@@ -175,6 +175,21 @@ class ChatOpenAI(BaseChatModel):
         """Same as :attr:`model` (LangChain's name for it)."""
         return self.model
 
+    @property
+    def openai_api_key(self) -> SecretStr | None:
+        """Same as :attr:`api_key` (LangChain's name for it)."""
+        return self.api_key
+
+    @property
+    def openai_api_base(self) -> str:
+        """Same as :attr:`base_url` (LangChain's name for it)."""
+        return self.base_url
+
+    @property
+    def request_timeout(self) -> float | None:
+        """Same as :attr:`timeout` (LangChain's name for it)."""
+        return self.timeout
+
     # -- connection ---------------------------------------------------------------------------
 
     def _settings(self) -> _http.ConnectionSettings:

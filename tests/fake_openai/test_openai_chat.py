@@ -301,3 +301,36 @@ def test_a_server_ignoring_stream_answers_with_one_chunk(fake_openai: FakeOpenAI
     fake_openai.push(Reply(body=body))
     chunks = list(model_for(fake_openai).stream("x"))
     assert [c.content for c in chunks] == ["whole"]
+
+
+def test_clients_are_pooled_per_connection_settings_and_closed(fake_openai: FakeOpenAI) -> None:
+    from lcel.openai import _http
+
+    first = model_for(fake_openai)
+    other_key = ChatOpenAI(model="other", base_url=fake_openai.base_url, api_key="sk-other")
+    client = _http.sync_client(first._settings())
+    assert _http.sync_client(other_key._settings()) is client  # the key is not a setting
+    assert _http.sync_client(model_for(fake_openai, timeout=9)._settings()) is not client
+    first.close()
+    assert client.is_closed
+    assert first.invoke("again").content == "You said: again"  # a new client opens
+    assert _http.sync_client(first._settings()) is not client
+
+
+def test_secret_str_and_validation() -> None:
+    from lcel.errors import InputValidationError
+    from lcel.openai import SecretStr
+
+    key = SecretStr("sk-abc")
+    assert key == SecretStr("sk-abc")
+    assert key != SecretStr("sk-abd")
+    assert pickle.loads(pickle.dumps(key)).get_secret_value() == "sk-abc"
+    model = ChatOpenAI(api_key=key, base_url="http://127.0.0.1:9/v1")
+    assert model.api_key is key
+    assert model == ChatOpenAI(api_key="sk-abc", base_url="http://127.0.0.1:9/v1")
+    with pytest.raises(InputValidationError, match="timeout must be a number of seconds"):
+        ChatOpenAI(timeout=-1)
+    with pytest.raises(InputValidationError, match="max_retries must be an int >= 0"):
+        ChatOpenAI(max_retries=-1)
+    with pytest.raises(InputValidationError, match="model must be a non-empty str"):
+        ChatOpenAI(model="")
