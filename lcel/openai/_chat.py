@@ -23,7 +23,7 @@ from lcel.openai._errors import (
     UnprocessableEntityError,
 )
 from lcel.openai._secret import SecretStr
-from lcel.openai._sse import EventReader, SSELineDecoder, iter_events
+from lcel.openai._sse import EventReader, SSELineDecoder
 
 __all__ = ["ChatOpenAI", "DEFAULT_BASE_URL"]
 
@@ -368,12 +368,22 @@ class ChatOpenAI(BaseChatModel):
                 yield self._not_sse(response, response.read())
                 return
             state = StreamState()
+            lines, reader = SSELineDecoder(), EventReader()
             done = False
-            for event, data in iter_events(response):
-                # after [DONE], read on to the body's end: the connection then stays pooled
+            for text in response.iter_text():  # the loop is the async one's, kept flat
+                for event, data in reader.feed(lines.decode(text)):
+                    # after [DONE], read on to the body's end: the connection stays pooled
+                    if done or data == "[DONE]":
+                        done = True
+                        continue
+                    if event == "error":
+                        raise APIError(f"the server reported an error: {shorten(data)}")
+                    chunk = state.chunk(self._event_data(data))
+                    if chunk is not None:
+                        yield chunk
+            for event, data in reader.feed(lines.flush()) + reader.finish():
                 if done or data == "[DONE]":
-                    done = True
-                    continue
+                    return
                 if event == "error":
                     raise APIError(f"the server reported an error: {shorten(data)}")
                 chunk = state.chunk(self._event_data(data))

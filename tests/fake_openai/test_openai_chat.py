@@ -334,3 +334,20 @@ def test_secret_str_and_validation() -> None:
         ChatOpenAI(max_retries=-1)
     with pytest.raises(InputValidationError, match="model must be a non-empty str"):
         ChatOpenAI(model="")
+
+
+def test_sse_framing_variants(fake_openai: FakeOpenAI) -> None:
+    fake_openai.events([
+        b": keep-alive comment\r\n\r\n",
+        b'data: {"id": "c", "choices": [{"index": 0, "delta": {"content": "sp"}}]}\r\n\r\n',
+        b'data: {"id": "c", "choices": [{"index": 0, "del',  # a line split across writes
+        b'ta": {"content": "lit"}}]}\n\n',
+        b"data: [DONE]\n\n",
+    ], event_delay=0.01)  # fmt: skip
+    assert joined(list(model_for(fake_openai).stream("x"))).content == "split"
+
+
+def test_sse_error_event_raises(fake_openai: FakeOpenAI) -> None:
+    fake_openai.events([b'event: error\ndata: {"message": "upstream failed"}\n\n'])
+    with pytest.raises(APIError, match="upstream failed"):
+        list(model_for(fake_openai).stream("x"))
