@@ -93,6 +93,10 @@ def _check_model(_instance: object, attribute: attrs.Attribute[Any], value: Any)
         raise InputValidationError(f"model must be a non-empty str, got {shorten(value)}")
 
 
+def _masked_headers(headers: Mapping[str, str]) -> str:
+    return repr(dict.fromkeys(headers, "***"))
+
+
 def _frozen_mapping(value: Mapping[str, Any] | None) -> dict[str, Any]:  # Any: JSON values
     return dict(value or {})
 
@@ -151,9 +155,9 @@ class ChatOpenAI(BaseChatModel):
     )
     """More request fields, sent with every call."""
     default_headers: dict[str, str] = attrs.field(
-        factory=dict, converter=_frozen_mapping, hash=False
+        factory=dict, converter=_frozen_mapping, hash=False, repr=_masked_headers
     )
-    """More HTTP headers, sent with every call."""
+    """More HTTP headers, sent with every call (shown masked: one may hold a key)."""
 
     # -- presentation -------------------------------------------------------------------------
 
@@ -167,7 +171,8 @@ class ChatOpenAI(BaseChatModel):
             if isinstance(default, attrs.Factory):  # type: ignore[arg-type]  # a class at runtime
                 default = None if field.name == "base_url" else default.factory()
             if field.name == "model" or value != default:
-                shown.append(f"{field.name}={value!r}")
+                shown_value = field.repr(value) if callable(field.repr) else repr(value)
+                shown.append(f"{field.name}={shown_value}")
         return f"{type(self).__name__}({', '.join(shown)})"
 
     @property
