@@ -31,8 +31,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from lcel._config import RunnableConfig
+from lcel._jsonschema import runnable_input_schema
 from lcel._runnable import Runnable
-from lcel._validation import RunnableValidated
+from lcel._validation import RunnableValidated, SchemaCheck, structure
 from lcel.errors import InputValidationError, shorten
 from lcel.server._limits import (
     DEFAULT_MAX_BATCH,
@@ -224,6 +225,9 @@ class _Handler:
     ) -> None:
         self.runnable = runnable
         self.validated = RunnableValidated(runnable)
+        # computed once: a runnable is an immutable value
+        self.input_check = SchemaCheck.of(runnable_input_schema(runnable))
+        self.input_type = runnable.input_type
         self.config_keys = config_keys
         self.modifier = modifier
         self.limits = limits
@@ -299,31 +303,50 @@ class _Handler:
         """``data`` checked against the input schema and read as the runnable's input."""
         decoded = decode(data)
         try:
-            return self.validated.check_input(decoded)
+            if decoded is not data:  # messages, documents…: checked in their JSON form
+                return self.validated.check_input(decoded)
+            found = self.input_check.first_error(data)
+            if found is not None:
+                path, rule, message = found
+                raise InputValidationError(
+                    f"invalid input for {self.runnable.get_name()} ({self.input_check.label}) "
+                    f"at {path}: {message}", path=path, rule=rule,
+                )
+            return structure(data, self.input_type)
         except InputValidationError as error:
             loc = [*where, *_path_parts(error.path)]
             raise _unprocessable(loc, str(error), error.rule or "value_error") from None
 
     async def _run(self, request: Request, coro: Awaitable[Any]) -> Any:  # Any: the output
-        """Await ``coro``, cancelled if the client leaves or it outlives ``run_timeout``."""
-        task = asyncio.ensure_future(coro)
-        watcher = asyncio.ensure_future(wait_for_disconnect(request.receive))
+        """Await ``coro`` in this task, cancelled if the client leaves or it outlives
+        ``run_timeout`` (one watcher task; the run itself gets no task of its own)."""
+        current = asyncio.current_task()
+        assert current is not None
+        gone = False
+
+        async def watch() -> None:
+            nonlocal gone
+            await wait_for_disconnect(request.receive)
+            gone = True
+            current.cancel()
+
+        watcher = asyncio.ensure_future(watch())
+        deadline = asyncio.timeout(self.limits.run_timeout)
         try:
-            done, _ = await asyncio.wait(
-                {task, watcher}, timeout=self.limits.run_timeout,
-                return_when=asyncio.FIRST_COMPLETED,
-            )
+            async with deadline:
+                return await coro
+        except asyncio.CancelledError:
+            if gone and current.uncancel() == 0:
+                raise _ClientGone from None
+            raise
+        except TimeoutError:
+            if not deadline.expired():
+                raise  # the runnable's own TimeoutError: a failed run
+            raise HttpError(504, f"the run took longer than run_timeout="
+                            f"{self.limits.run_timeout}s and was cancelled") from None
         finally:
-            for t in (task, watcher):
-                if not t.done():
-                    t.cancel()
-            await asyncio.gather(task, watcher, return_exceptions=True)
-        if task in done:
-            return task.result()
-        if watcher in done:
-            raise _ClientGone
-        raise HttpError(504, f"the run took longer than run_timeout={self.limits.run_timeout}s "
-                        "and was cancelled")
+            if not watcher.done():
+                watcher.cancel()
 
     # -- POST ---------------------------------------------------------------------------------
 
