@@ -98,16 +98,26 @@ def create_app(
     routes: Mapping[str, Runnable[Any, Any]] | None = None,
     *,
     cors_origins: Sequence[str] = (),
+    title: str = "lcel",
+    version: str = "",
+    description: str = "",
     debug: bool = False,
     **route_options: Any,  # Any: add_routes' keyword options, applied to every route
 ) -> Starlette:
     """A Starlette app, with ``routes`` (path → runnable) added by :func:`add_routes`.
 
     CORS is off unless ``cors_origins`` lists the origins allowed to call the app from a
-    browser (``["*"]`` for any).
+    browser (``["*"]`` for any). ``title``, ``version`` and ``description`` are kept in
+    ``app.state`` for whoever documents the app.
     """
+    unknown = sorted(set(route_options) - _ROUTE_OPTIONS)
+    if unknown:
+        raise TypeError(f"create_app got unknown options {unknown}; expected some of "
+                        f"{sorted(_ROUTE_OPTIONS)} (applied to every route)")
     middleware = []
     if cors_origins:
+        if isinstance(cors_origins, str):
+            raise TypeError(f"cors_origins must be a list of origins, got {cors_origins!r}")
         middleware.append(
             Middleware(
                 CORSMiddleware,
@@ -117,6 +127,7 @@ def create_app(
             )
         )
     app = Starlette(debug=debug, middleware=middleware)
+    app.state.title, app.state.version, app.state.description = title, version, description
     for path, runnable in (routes or {}).items():
         add_routes(app, runnable, path, **route_options)
     return app
@@ -165,6 +176,12 @@ def add_routes(
     if clash:
         raise ValueError(f"add_routes: {path or '/'} is already served (route {clash[0]})")
     app.router.routes.extend(new)
+
+
+_ROUTE_OPTIONS = frozenset(
+    name for name, p in inspect.signature(add_routes).parameters.items()
+    if p.kind is inspect.Parameter.KEYWORD_ONLY
+)
 
 
 def _chosen_endpoints(

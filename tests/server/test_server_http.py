@@ -540,6 +540,21 @@ def test_enabled_and_disabled_endpoints(served: Serve) -> None:
         assert c.get("/b/playground/").status_code == 404
 
 
+def test_sync_per_request_config_modifier_and_app_options(served: Serve) -> None:
+    def modifier(config: dict[str, Any], request: Any) -> dict[str, Any]:
+        return {**config, "configurable": {"path": request.url.path}}
+
+    app = create_app({"/c": RunnableLambda(echo_config)}, title="demo",
+                     per_req_config_modifier=modifier, max_batch=2)
+    assert app.state.title == "demo"
+    with served(app) as s:
+        r = httpx.post(f"{s.url}/c/invoke", json={"input": "x"})
+        assert r.json()["output"]["configurable"] == {"path": "/c/invoke"}
+        assert httpx.post(f"{s.url}/c/batch", json={"inputs": ["a"] * 3}).status_code == 422
+    with pytest.raises(TypeError, match="max_bach"):
+        create_app(max_bach=3)
+
+
 def test_add_routes_rejects_bad_options() -> None:
     app = create_app()
     with pytest.raises(ValueError, match="not both"):
