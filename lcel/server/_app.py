@@ -356,11 +356,14 @@ class _Handler:
             if gone and current.uncancel() == 0:
                 raise _ClientGone from None
             raise
-        except TimeoutError:
-            if not deadline.expired():
-                raise  # the runnable's own TimeoutError: a failed run
-            raise HttpError(504, f"the run took longer than run_timeout="
-                            f"{self.limits.run_timeout}s and was cancelled") from None
+        except Exception:
+            # a run cancelled midway may surface as another error (a step's cleanup failing)
+            if gone:
+                raise _ClientGone from None
+            if deadline.expired():
+                raise HttpError(504, f"the run took longer than run_timeout="
+                                f"{self.limits.run_timeout}s and was cancelled") from None
+            raise  # the run failed (a runnable's own TimeoutError included)
         finally:
             if not watcher.done():
                 watcher.cancel()

@@ -6,6 +6,7 @@ import asyncio
 import json
 import socket
 import threading
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, TypedDict
@@ -361,6 +362,43 @@ def test_client_disconnect_cancels_an_invoke(served: Serve) -> None:
 @pytest.mark.parametrize("endpoint", ["stream", "stream_log", "stream_events"])
 def test_client_disconnect_cancels_a_stream(served: Serve, endpoint: str) -> None:
     _disconnect_test(served, endpoint)
+
+
+@pytest.mark.parametrize("endpoint", ["invoke", "stream"])
+def test_client_disconnect_stops_a_sync_generator_quietly(
+    served: Serve, endpoint: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    ticks: list[int] = []
+    first = threading.Event()
+
+    def gen(chunks: Iterator[str]) -> Iterator[str]:
+        for _ in chunks:
+            pass
+        while len(ticks) < 400:  # bounded: a failing test still ends
+            ticks.append(1)
+            first.set()
+            time.sleep(0.02)
+            yield "tick "
+
+    app = create_app()
+    add_routes(app, RunnableGenerator(gen), "/g")
+    with served(app) as s:
+        baseline = s.task_count()
+        host, port = s.url.removeprefix("http://").split(":")
+        body = json.dumps({"input": "x"}).encode()
+        with socket.create_connection((host, int(port)), timeout=20) as sock:
+            sock.sendall(
+                f"POST /g/{endpoint} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                f"\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
+            )
+            assert first.wait(10)
+            time.sleep(0.1)
+        assert s.wait_tasks(baseline) == baseline
+        stopped_at = len(ticks)
+        time.sleep(0.3)
+        assert len(ticks) <= stopped_at + 1, "the generator went on after the client left"
+        assert len(ticks) < 400
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], caplog.text
 
 
 # -- streams ------------------------------------------------------------------------------------
