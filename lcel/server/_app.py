@@ -41,6 +41,7 @@ from lcel.server._limits import (
     HttpError,
     Limits,
     read_json_body,
+    too_deep,
 )
 from lcel.server._lzstring import decompress_from_uri
 from lcel.server._sse import INTERNAL_ERROR, SseResponse, wait_for_disconnect
@@ -318,8 +319,8 @@ class _Handler:
 
     def _input(self, data: Any, where: list[str | int]) -> Any:  # Any: JSON data / a value
         """``data`` checked against the input schema and read as the runnable's input."""
-        decoded = decode(data)
         try:
+            decoded = decode(data)
             if decoded is not data:  # messages, documents…: checked in their JSON form
                 return self.validated.check_input(decoded)
             found = self.input_check.first_error(data)
@@ -330,6 +331,8 @@ class _Handler:
                     f"at {path}: {message}", path=path, rule=rule,
                 )
             return structure(data, self.input_type)
+        except RecursionError:
+            raise too_deep("input") from None
         except InputValidationError as error:
             loc = [*where, *_path_parts(error.path)]
             raise _unprocessable(loc, str(error), error.rule or "value_error") from None

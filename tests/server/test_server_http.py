@@ -291,6 +291,13 @@ def test_body_over_the_limit_is_413(client: httpx.Client) -> None:
     assert client.post("/small/invoke", json={"input": {"topic": "ok"}}).status_code == 200
 
 
+@pytest.mark.parametrize("depth", [500, 990, 5000, 100_000])
+def test_deeply_nested_input_is_422_not_500(client: httpx.Client, depth: int) -> None:
+    content = b'{"input": ' + b"[" * depth + b"]" * depth + b"}"
+    r = client.post("/chat/invoke", content=content, headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text[:300]
+
+
 def test_run_timeout_cancels_the_run(served: Serve) -> None:
     started, cancelled = threading.Event(), threading.Event()
 
