@@ -308,7 +308,9 @@ def run_in_threads(
                     threads.submit(worker)
             started.append(None)
             try:
-                if errors or stopped:
+                # After a failure no call starts, except, in a batch, one before the failing
+                # input: it may fail too, and the first failure in input order is raised.
+                if stopped or (errors and (not in_order or i > min(e[0] for e in errors))):
                     return
                 results[i] = calls[i]()
             except Exception as exc:
@@ -375,7 +377,7 @@ async def gather_bounded(
         me = asyncio.current_task()
         assert me is not None
         for i in indexes:
-            if failures or stopped:
+            if stopped or (failures and (not in_order or i > min(failures))):
                 return
             working[me] = i
             try:
