@@ -69,6 +69,8 @@ def _run(
     for n, value in items:
         lines.append(n)
         values.append(value)
+    if work.stop.is_set():  # a bad line under --fail-fast, found before anything started
+        return
     config: Any = dict(work.config)  # Any: JSON from --config, checked by the run itself
     if work.max_concurrency is not None:
         config["max_concurrency"] = work.max_concurrency
