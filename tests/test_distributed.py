@@ -281,6 +281,25 @@ def test_import_without_the_extra_names_it() -> None:
     assert "pip install lcel[dask]" in proc.stderr
 
 
+def test_cli_without_the_extra_runs_locally_and_names_it_for_dask(tmp_path: Path) -> None:
+    (tmp_path / "in.jsonl").write_text("1\n")
+    code = (
+        "import sys; sys.modules['distributed'] = sys.modules['cloudpickle'] = None\n"
+        "from lcel.cli import main\n"
+        "args = ['batch', 'lcel_target.py:chain', 'in.jsonl', '-o', 'out.jsonl']\n"
+        "print(main([*args, '--dask', 'local']), main(args))\n"
+        "print('distributed' in sys.modules and sys.modules['distributed'] is not None)\n"
+    )
+    (tmp_path / "lcel_target.py").write_text(TARGET.replace("time.sleep(0.2)", "pass"))
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert proc.stdout.split() == ["2", "0", "False"], proc.stderr
+    assert "pip install lcel[dask]" in proc.stderr
+    assert list(_records(tmp_path / "out.jsonl")) == [{"line": 1, "output": 2}]
+
+
 # -- the journal ----------------------------------------------------------------------------------
 
 
