@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pytest
 
 from lcel.local import BUILD_HINT
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 MODULES = {
     "llama_cpp": "llama-cpp-python",
@@ -28,3 +32,10 @@ needs_local_extra = [
 ]
 """``pytestmark`` of a module of real-model tests: marked ``local_model``, skipped with the
 reason when the extra is absent."""
+
+
+def local_model(test: _F) -> _F:
+    """Mark one test as :data:`needs_local_extra` marks a module."""
+    for mark in reversed(needs_local_extra):
+        test = mark(test)
+    return test
