@@ -10,7 +10,6 @@ import pickle
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -36,9 +35,10 @@ TEXTS = [
     "",
     "Bonjour, comment ça va ?",
 ]
-BATCH_TOLERANCE = 2e-3
-"""Largest difference allowed between a text's vector alone and in a padded batch: the
-padded tokens are masked out, but int8 kernels and summation order vary with the shape."""
+BATCH_TOLERANCE = 1e-5
+"""Largest difference allowed between a text's vector alone and in a padded batch. Padded
+tokens are masked out and the int8 weights are dequantised to fp32, so the vectors come out
+identical here (measured: 0.0); the margin only allows for another CPU's summation order."""
 
 
 @pytest.fixture(scope="module")
@@ -85,10 +85,9 @@ def test_meaning_beats_shared_words(emb: OnnxEmbeddings) -> None:
     cat, kitten, stocks = emb.embed_array(TEXTS[:3])
     assert cat @ kitten > 0.5
     assert cat @ kitten > cat @ stocks + 0.3
-    # the hashing embedder shares no word between the two, so it sees no likeness
-    hashing = HashingEmbeddings()
-    h_cat, h_kitten = hashing.embed_array(TEXTS[:2])
-    assert h_cat @ h_kitten < 0.3
+    # word hashing sees only the shared "on the": it tells the pairs apart far less
+    h_cat, h_kitten, h_stocks = HashingEmbeddings().embed_array(TEXTS[:3])
+    assert (h_cat @ h_kitten - h_cat @ h_stocks) < (cat @ kitten - cat @ stocks) - 0.2
 
 
 def test_long_texts_are_truncated_not_rejected(emb: OnnxEmbeddings) -> None:
@@ -145,15 +144,20 @@ def test_loading_happens_once_per_process(emb: OnnxEmbeddings) -> None:
     assert OnnxEmbeddings(max_length=64)._load() is not session
 
 
-def _corpus() -> list[Document]:
-    return [Document(p.read_text().strip(), id=p.stem) for p in sorted(CORPUS.glob("*.txt"))]
+@pytest.fixture(scope="module")
+def corpus_store(emb: OnnxEmbeddings) -> InMemoryVectorStore:
+    docs = [Document(p.read_text().strip(), id=p.stem) for p in sorted(CORPUS.glob("*.txt"))]
+    assert len(docs) == 6
+    return InMemoryVectorStore.from_documents(docs, emb)
 
 
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
         ("Which insects turn flower nectar into food?", "honeybees"),
+        ("Which creatures store a sweet food for the cold months?", "honeybees"),
         ("Why does the sea rise twice a day?", "tides"),
+        ("What pulls the water of the oceans?", "tides"),
         ("How can a loaf go up without packet yeast?", "sourdough"),
         ("What helps sailors find a harbour in the dark?", "lighthouses"),
         ("What happens when melted rock bursts out of a mountain?", "volcanoes"),
@@ -161,12 +165,12 @@ def _corpus() -> list[Document]:
     ],
 )
 def test_retrieval_ranks_the_relevant_text_first(
-    emb: OnnxEmbeddings, question: str, expected: str
+    corpus_store: InMemoryVectorStore, question: str, expected: str
 ) -> None:
-    store = InMemoryVectorStore.from_documents(_corpus(), emb)
-    ranked = store.similarity_search_with_score(question, k=len(store))
+    ranked = corpus_store.similarity_search_with_score(question, k=len(corpus_store))
     assert ranked[0][0].id == expected, ranked
-    assert store.as_retriever(k=1).invoke(question)[0].id == expected
+    assert ranked[0][1] > ranked[1][1]
+    assert corpus_store.as_retriever(k=1).invoke(question)[0].id == expected
 
 
 def test_the_local_retrieval_example_runs() -> None:
@@ -178,13 +182,11 @@ def test_the_local_retrieval_example_runs() -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    out: Any = result.stdout
-    assert out.count("all-MiniLM-L6-v2: ") == 4
-    assert "(expected honeybees: RIGHT)" in out
-    assert "all-MiniLM-L6-v2: tides        (expected tides: RIGHT)" in out
-    for line in out.splitlines():
-        if "all-MiniLM-L6-v2:" in line:
-            assert line.rstrip().split("(")[1].startswith("expected"), line
-            assert ": RIGHT)" in line, line
+    out = result.stdout
+    verdicts = [line for line in out.splitlines() if "all-MiniLM-L6-v2:" in line]
+    assert len(verdicts) == 6
+    assert all(line.endswith(": RIGHT)") for line in verdicts), verdicts
+    assert "all-MiniLM-L6-v2:  honeybees    (expected honeybees: RIGHT)" in out
+    assert "relevant text ranked first: all-MiniLM-L6-v2 6/6, word hashing " in out
     assert "== the retrieval chain, answered by the local model" in out
     assert "\nA: " in out

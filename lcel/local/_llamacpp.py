@@ -156,7 +156,9 @@ class LlamaCppChatModel(BaseChatModel):
     n_threads: int | None = attrs.field(
         default=None, validator=_number(1, integer=True, optional=True)
     )
-    """CPU threads for generation; ``None`` for every core."""
+    """CPU threads for reading the prompt and generating; ``None`` for half the cores (at
+    least one): llama.cpp's threads spin while they wait, so more threads than free cores
+    slow it down badly."""
 
     def __attrs_post_init__(self) -> None:
         needed = {"llama_cpp": "llama-cpp-python"}
@@ -172,12 +174,16 @@ class LlamaCppChatModel(BaseChatModel):
     def _load(self) -> _Loaded:
         """This model's llama.cpp handle, loaded on first use, once per process."""
         path = self.model_path or str(default_chat_model_path())
-        threads = self.n_threads or os.cpu_count() or 1
+        threads = self.n_threads or max((os.cpu_count() or 1) // 2, 1)
 
         def load() -> _Loaded:
             llama_cpp = require("llama_cpp", package="llama-cpp-python", needed_by=_NAME)
             llama = llama_cpp.Llama(
-                model_path=path, n_ctx=self.n_ctx, n_threads=threads, verbose=False
+                model_path=path,
+                n_ctx=self.n_ctx,
+                n_threads=threads,
+                n_threads_batch=threads,
+                verbose=False,
             )
             return _Loaded(llama)
 
