@@ -66,10 +66,20 @@ def test_a_seed_makes_sampling_repeatable() -> None:
     assert others != {first}  # other seeds sample other answers
 
 
-def test_the_chat_template_is_the_models(model: LlamaCppChatModel) -> None:
-    # the system message is obeyed: it goes through the model's own template
-    messages = [SystemMessage("Always answer with the single word PINEAPPLE."), HumanMessage("hi")]
-    assert "PINEAPPLE" in model.invoke(messages).text.upper()
+def test_messages_go_through_the_models_chat_template(model: LlamaCppChatModel) -> None:
+    llama = model._load().llama
+    assert "<|im_start|>" in llama.metadata["tokenizer.chat_template"]  # SmolLM2's ChatML
+    system = "You are a pirate. Talk like a pirate."
+    messages = [SystemMessage(system), HumanMessage("Say hello.")]
+    ours = model.invoke(messages).text
+    direct = llama.create_chat_completion(
+        [{"role": "system", "content": system}, {"role": "user", "content": "Say hello."}],
+        temperature=0,
+        max_tokens=24,
+        repeat_penalty=1.1,
+    )
+    assert ours == direct["choices"][0]["message"]["content"]
+    assert ours != model.invoke("Say hello.").text  # the system message reached the model
 
 
 def test_stream_yields_tokens_that_add_up_to_invoke(
@@ -165,7 +175,7 @@ def test_events_report_a_chat_model_run(model: LlamaCppChatModel, answer: AIMess
     assert kinds[-1] == "on_chat_model_end"
     assert kinds.count("on_chat_model_stream") > 3
     assert {e["name"] for e in events} == {"LlamaCppChatModel"}
-    assert events[0]["data"]["input"] == QUESTION
+    assert events[0]["data"]["input"] == {"messages": [[HumanMessage(QUESTION)]]}
     assert events[-1]["data"]["output"].text == answer.text
 
 
