@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny sizes (for the tests)")
     parser.add_argument("--markdown", type=Path, help="write the table to this file")
     args = parser.parse_args(argv)
-    runs, tokens, texts = (2, 8, 16) if args.quick else (9, 64, 512)
+    runs, tokens, texts = (2, 8, 16) if args.quick else (7, 48, 192)
     chat = bench_chat(runs, tokens)
     embed = bench_embeddings(runs, texts)
     text = report(chat, embed, f"{runs} runs, {tokens} tokens, {texts} texts")
