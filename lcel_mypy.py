@@ -21,9 +21,9 @@ written literally in the program:
   ``ChatPromptTemplate.from_messages`` with literal templates: the input is a ``TypedDict``
   of the variables (read-only ``str`` keys; a ``MessagesPlaceholder`` is a sequence of
   messages, not required when optional);
-* ``@tool`` / ``Tool.from_function``: the input is a read-only ``TypedDict`` of the
-  function's parameters (defaults not required; ``| str`` for one ``str`` parameter), once
-  ``Tool`` is generic in its input (``Tool[Out, In]``); until then the layer-1 type stands.
+* ``@tool`` / ``Tool.from_function``: ``Tool[Out, In]`` whose input ``In`` is a read-only
+  ``TypedDict`` of the function's parameters (defaults not required; ``| str`` for one
+  ``str`` parameter).
 
 Every hook runs after mypy checked the call against the plain signature and only refines
 ``ctx.default_return_type``. Anything that is not a literal (a dict variable, ``pick(key)``,
@@ -438,7 +438,7 @@ def _parallel_hook(ctx: FunctionContext) -> Type:
             return ctx.default_return_type
         joint, out = keyed
         if joint is not None and isinstance(get_proper_type(joint), UninhabitedType):
-            joint = None  # conflicting branch inputs: stay wide (each branch was checked)
+            joint = None  # conflicting branch inputs: keep the plain signature's input
         return _with_args(ctx.default_return_type, joint, out)
     except Exception:
         return ctx.default_return_type
@@ -869,11 +869,8 @@ def _tool_input(api: CheckerPluginInterface, func: CallableType) -> Type | None:
 
 
 def _tool_hook(ctx: FunctionContext | MethodContext) -> Type:
-    """``@tool`` / ``@tool("name")`` / ``Tool.from_function(f)``: input = the parameters.
-
-    Active only while ``Tool`` is generic in its input too (``Tool[Out, In]``); with a
-    single type parameter the layer-1 type stands.
-    """
+    """``@tool`` / ``@tool("name")`` / ``Tool.from_function(f)``: ``Tool[Out, In]`` with
+    ``In`` the function's parameters (a ``Tool`` type of another shape is left as it is)."""
     try:
         default = get_proper_type(ctx.default_return_type)
         if not (

@@ -9,6 +9,7 @@ import attrs
 
 from lcel._runnable import Runnable, coerce_to_runnable
 from lcel._types import InT, InT_contra, OutT_co
+from lcel.errors import quoted
 
 O1 = TypeVar("O1")
 O2 = TypeVar("O2")
@@ -77,14 +78,14 @@ class RunnableBranch(Runnable[InT_contra, OutT_co]):
         if isinstance(default, tuple):
             raise TypeError(
                 "the last argument of RunnableBranch is the default runnable, "
-                f"not a (condition, runnable) pair: {default!r}"
+                f"not a (condition, runnable) pair: {quoted(default)}"
             )
         branches = []
         for i, pair in enumerate(pairs):
             if not (isinstance(pair, tuple) and len(pair) == 2):
                 raise TypeError(
                     f"RunnableBranch argument {i} must be a (condition, runnable) pair, "
-                    f"got {pair!r}"
+                    f"got {quoted(pair)}"
                 )
             branches.append((coerce_to_runnable(pair[0]), coerce_to_runnable(pair[1])))
         self.__attrs_init__(tuple(branches), coerce_to_runnable(default))

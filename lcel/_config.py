@@ -12,6 +12,8 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 
+from lcel.errors import quoted
+
 __all__ = [
     "DEFAULT_RECURSION_LIMIT",
     "RunnableConfig",
@@ -62,7 +64,7 @@ def ensure_config(config: Mapping[str, Any] | None) -> RunnableConfig:
         return {}
     if not isinstance(config, Mapping):
         raise TypeError(
-            f"config must be a dict (RunnableConfig), got {type(config).__name__}: {config!r}"
+            f"config must be a dict (RunnableConfig), got {type(config).__name__}: {quoted(config)}"
         )
     unknown = set(config) - _KNOWN_KEYS
     if unknown:
@@ -74,14 +76,16 @@ def ensure_config(config: Mapping[str, Any] | None) -> RunnableConfig:
     tags = out.get("tags")
     if tags is not None:
         if isinstance(tags, str) or not isinstance(tags, Sequence):
-            raise TypeError(f"config['tags'] must be a list of strings, got {tags!r}")
+            raise TypeError(f"config['tags'] must be a list of strings, got {quoted(tags)}")
         out["tags"] = list(tags)
     limit = out.get("recursion_limit")
     if limit is not None and (not isinstance(limit, int) or limit < 1):
-        raise ValueError(f"config['recursion_limit'] must be a positive int, got {limit!r}")
+        raise ValueError(f"config['recursion_limit'] must be a positive int, got {quoted(limit)}")
     mc = out.get("max_concurrency")
     if mc is not None and (not isinstance(mc, int) or mc < 1):
-        raise ValueError(f"config['max_concurrency'] must be a positive int or None, got {mc!r}")
+        raise ValueError(
+            f"config['max_concurrency'] must be a positive int or None, got {quoted(mc)}"
+        )
     return out  # type: ignore[return-value]
 
 

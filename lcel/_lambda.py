@@ -18,6 +18,7 @@ import attrs
 from lcel._config import RunnableConfig
 from lcel._runnable import Runnable
 from lcel._types import InT, InT_contra, OutT, OutT_co
+from lcel.errors import quoted
 
 __all__ = ["RunnableGenerator", "RunnableLambda", "chain"]
 
@@ -154,13 +155,15 @@ class RunnableLambda(Runnable[InT_contra, OutT_co]):
         name: str | None = None,
     ) -> None:
         if isinstance(func, Runnable) or not callable(func):
-            raise TypeError(f"RunnableLambda needs a function, got {type(func).__name__}: {func!r}")
+            raise TypeError(
+                f"RunnableLambda needs a function, got {type(func).__name__}: {quoted(func)}"
+            )
         if afunc is not None and not callable(afunc):
-            raise TypeError(f"RunnableLambda afunc must be callable, got {afunc!r}")
+            raise TypeError(f"RunnableLambda afunc must be callable, got {quoted(afunc)}")
         kind = _kind_of(func)
         akind = _kind_of(afunc) if afunc is not None else ASYNC
         if afunc is not None and akind not in (ASYNC, ASYNC_GEN):
-            raise TypeError(f"RunnableLambda afunc must be an async function, got {afunc!r}")
+            raise TypeError(f"RunnableLambda afunc must be an async function, got {quoted(afunc)}")
         self.__attrs_init__(
             func,
             afunc,
@@ -239,7 +242,9 @@ class RunnableGenerator(Runnable[InT_contra, OutT_co]):
         name: str | None = None,
     ) -> None:
         if not callable(transform):
-            raise TypeError(f"RunnableGenerator needs a generator function, got {transform!r}")
+            raise TypeError(
+                f"RunnableGenerator needs a generator function, got {quoted(transform)}"
+            )
         sync_fn: Callable[..., Any] | None = transform
         async_fn = atransform
         if _kind_of(transform) == ASYNC_GEN:
@@ -247,11 +252,11 @@ class RunnableGenerator(Runnable[InT_contra, OutT_co]):
         elif _kind_of(transform) != SYNC_GEN:
             raise TypeError(
                 "RunnableGenerator needs a generator function (def f(chunks): ... yield ...), "
-                f"got {transform!r}"
+                f"got {quoted(transform)}"
             )
         if async_fn is not None and _kind_of(async_fn) != ASYNC_GEN:
             raise TypeError(
-                f"RunnableGenerator atransform must be an async generator: {async_fn!r}"
+                f"RunnableGenerator atransform must be an async generator: {quoted(async_fn)}"
             )
         self.__attrs_init__(
             sync_fn,

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Mapping
-from typing import Any, NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict, overload
 
 import attrs
+import typing_extensions
 
 from lcel._runnable import Runnable, coerce_to_runnable
-from lcel._types import InT_contra, KeyedOutput, OutT_co
+from lcel._types import InT, InT_contra, KeyedOutput, OutT_co
+from lcel.errors import quoted
 
-__all__ = ["RunnableParallel", "keyed_typeddict", "merge_input_types"]
+__all__ = [
+    "RunnableParallel",
+    "assign_output_type",
+    "keyed_typeddict",
+    "merge_input_types",
+    "pick_output_type",
+    "typeddict_fields",
+]
 
 
 @attrs.frozen(init=False, repr=False)
@@ -25,8 +35,26 @@ class RunnableParallel(Runnable[InT_contra, OutT_co]):
 
     branches: tuple[tuple[str, Runnable[Any, Any]], ...]
 
+    @overload
+    def __init__(
+        self: RunnableParallel[InT, KeyedOutput],
+        steps__: Mapping[str, Runnable[InT, Any] | Callable[[InT], Any] | Mapping[str, Any]]
+        | None = None,
+        /,
+        **kwargs: Runnable[InT, Any] | Callable[[InT], Any] | Mapping[str, Any],
+    ) -> None: ...
+
+    @overload
     def __init__(
         self: RunnableParallel[Any, KeyedOutput],
+        steps__: Mapping[str, Runnable[Any, Any] | Callable[[Any], Any] | Mapping[str, Any]]
+        | None = None,
+        /,
+        **kwargs: Runnable[Any, Any] | Callable[[Any], Any] | Mapping[str, Any],
+    ) -> None: ...
+
+    def __init__(
+        self,
         steps__: Mapping[str, Runnable[Any, Any] | Callable[[Any], Any] | Mapping[str, Any]]
         | None = None,
         /,
@@ -35,7 +63,7 @@ class RunnableParallel(Runnable[InT_contra, OutT_co]):
         merged = {**(steps__ or {}), **kwargs}
         for key in merged:
             if not isinstance(key, str):
-                raise TypeError(f"RunnableParallel keys must be strings, got {key!r}")
+                raise TypeError(f"RunnableParallel keys must be strings, got {quoted(key)}")
         self.__attrs_init__(tuple((k, coerce_to_runnable(v)) for k, v in merged.items()))
 
     @property
@@ -58,14 +86,26 @@ class RunnableParallel(Runnable[InT_contra, OutT_co]):
     @property
     def output_type(self) -> Any:  # Any: a type form
         """A TypedDict with one key per branch, typed by the branch's output."""
+        return self._output_type_given(self.input_type)
+
+    def _output_type_given(self, input_type: Any) -> Any:  # Any: type forms in and out
+        """Each branch's output fed ``input_type`` (a passthrough branch's is the input's)."""
         return keyed_typeddict(
-            self.get_name("Output"), {k: s.output_type for k, s in self.branches}
+            self.get_name("Output"),
+            {k: s._output_type_given(input_type) for k, s in self.branches},
         )
 
     def __repr__(self) -> str:
         inner = ",\n  ".join(f"{k}: {s!r}".replace("\n", "\n  ") for k, s in self.branches)
         return "{\n  " + inner + "\n}"
 
+
+_REQUIRED: frozenset[Any] = frozenset({typing.Required, typing_extensions.Required})
+_NOT_REQUIRED: frozenset[Any] = frozenset({typing.NotRequired, typing_extensions.NotRequired})
+_KEY_QUALIFIERS: frozenset[Any] = _REQUIRED | _NOT_REQUIRED | {
+    typing_extensions.ReadOnly,
+    typing.Annotated,
+}
 
 _TD_CACHE: dict[tuple[str, tuple[tuple[str, Any, bool], ...]], Any] = {}
 
@@ -87,6 +127,48 @@ def keyed_typeddict(
     if key is not None:
         _TD_CACHE[key] = td
     return td
+
+
+def typeddict_fields(tp: Any) -> tuple[dict[str, Any], frozenset[str]] | None:  # Any: a type form
+    """The keys of a ``TypedDict`` type with their types, and which of them are optional;
+    ``None`` when ``tp`` is not a ``TypedDict`` (its keys are unknown)."""
+    if not typing_extensions.is_typeddict(tp):
+        return None
+    hints = typing_extensions.get_type_hints(tp)
+    required: set[str] = set(getattr(tp, "__required_keys__", hints))
+    # string annotations hide ``NotRequired`` from ``__required_keys__`` on Python 3.11
+    for key, annotation in typing_extensions.get_type_hints(tp, include_extras=True).items():
+        form = annotation
+        while (origin := typing.get_origin(form)) in _KEY_QUALIFIERS:
+            if origin in _NOT_REQUIRED:
+                required.discard(key)
+            elif origin in _REQUIRED:
+                required.add(key)
+            form = typing.get_args(form)[0]
+    return hints, frozenset(hints) - required
+
+
+def assign_output_type(
+    name: str, input_type: Any, added: Mapping[str, Any]
+) -> Any:  # Any: type forms in and out
+    """``{**input, **added}``: the input's keys (when its type names them) and the added ones,
+    which replace input keys of the same name (in place, as the dict does) and are always
+    present."""
+    known = typeddict_fields(input_type)
+    fields, optional = known if known is not None else ({}, frozenset())
+    return keyed_typeddict(name, {**fields, **added}, optional - set(added))
+
+
+def pick_output_type(name: str, input_type: Any, keys: tuple[str, ...]) -> Any:  # Any: type forms
+    """The picked keys, typed as in the input where its type names them; a key the input may
+    lack (or whose presence is unknown) is optional."""
+    known = typeddict_fields(input_type)
+    fields, optional = known if known is not None else ({}, frozenset())
+    return keyed_typeddict(
+        name,
+        {k: fields.get(k, Any) for k in keys},
+        frozenset(k for k in keys if k in optional or k not in fields),
+    )
 
 
 def merge_input_types(name: str, types: list[Any]) -> Any:  # Any: type forms in and out

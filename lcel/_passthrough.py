@@ -7,9 +7,15 @@ from typing import Any
 
 import attrs
 
-from lcel._parallel import RunnableParallel, keyed_typeddict
+from lcel._parallel import (
+    RunnableParallel,
+    assign_output_type,
+    pick_output_type,
+    typeddict_fields,
+)
 from lcel._runnable import Runnable
 from lcel._types import InT_contra, KeyedOutput, OutT_co
+from lcel.errors import quoted
 
 __all__ = ["RunnableAssign", "RunnablePassthrough", "RunnablePick"]
 
@@ -37,6 +43,9 @@ class RunnablePassthrough(Runnable[Any, Any]):
     ) -> RunnableAssign[Mapping[str, Any], KeyedOutput]:
         """A runnable that adds ``steps``' outputs as keys of its dict input."""
         return RunnableAssign.create(steps)
+
+    def _output_type_given(self, input_type: Any) -> Any:  # Any: type forms in and out
+        return input_type
 
     def __repr__(self) -> str:
         return "RunnablePassthrough()"
@@ -70,10 +79,16 @@ class RunnableAssign(Runnable[InT_contra, OutT_co]):
 
     @property
     def output_type(self) -> Any:  # Any: a type form
-        """The added keys, typed by their steps (other input keys pass through)."""
-        return keyed_typeddict(
-            self.get_name("Output"), {k: s.output_type for k, s in self.mapper.branches}
-        )
+        """The input's keys (those :attr:`input_type` names) plus the added keys."""
+        return self._output_type_given(self.input_type)
+
+    def _output_type_given(self, input_type: Any) -> Any:  # Any: type forms in and out
+        """The keys of ``input_type`` (else of what the steps need) plus the added keys,
+        typed by their steps fed that input."""
+        if typeddict_fields(input_type) is None:
+            input_type = self.input_type
+        added = {k: s._output_type_given(input_type) for k, s in self.mapper.branches}
+        return assign_output_type(self.get_name("Output"), input_type, added)
 
     def __repr__(self) -> str:
         return f"RunnableAssign(mapper={self.mapper!r})"
@@ -92,7 +107,9 @@ class RunnablePick(Runnable[InT_contra, OutT_co]):
             return RunnablePick(keys)
         keys = tuple(keys)
         if not keys or not all(isinstance(k, str) for k in keys):
-            raise TypeError(f"pick() takes a key or a non-empty list of string keys, got {keys!r}")
+            raise TypeError(
+                f"pick() takes a key or a non-empty list of string keys, got {quoted(keys)}"
+            )
         return RunnablePick(keys)
 
     def get_name(self, suffix: str | None = None) -> str:
@@ -105,6 +122,22 @@ class RunnablePick(Runnable[InT_contra, OutT_co]):
     def input_type(self) -> Any:  # Any: a type form
         """A dict."""
         return dict[str, Any]
+
+    @property
+    def output_type(self) -> Any:  # Any: a type form
+        """The picked value (``Any``: the input's keys are unknown), or the picked keys."""
+        return self._output_type_given(self.input_type)
+
+    def _output_type_given(self, input_type: Any) -> Any:  # Any: type forms in and out
+        """What the picked keys hold in ``input_type`` (a key it may lack: ``None`` for one
+        key, an optional key for several)."""
+        if isinstance(self.keys, tuple):
+            return pick_output_type(self.get_name("Output"), input_type, self.keys)
+        known = typeddict_fields(input_type)
+        if known is None or self.keys not in known[0]:
+            return Any
+        tp = known[0][self.keys]
+        return tp | None if self.keys in known[1] else tp
 
     def __repr__(self) -> str:
         return f"RunnablePick({self.keys!r})"

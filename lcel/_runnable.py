@@ -25,6 +25,7 @@ from typing_extensions import Unpack
 
 from lcel._config import RunnableConfig
 from lcel._types import InT_contra, KeyedOutput, OtherOutT, OutT_co, T
+from lcel.errors import quoted
 
 if TYPE_CHECKING:
     from lcel import _interpreter as _engine
@@ -73,6 +74,11 @@ class Runnable(Generic[InT_contra, OutT_co]):
         from lcel._introspect import generic_args
 
         return generic_args(type(self))[1]
+
+    def _output_type_given(self, input_type: Any) -> Any:  # Any: type forms in and out
+        """The output type when fed values of ``input_type``: the declared :attr:`output_type`,
+        unless the output carries keys of the input (passthrough, assign, pick, parallel)."""
+        return self.output_type
 
     @property
     def input_schema(self) -> RunnableSchema:
@@ -467,8 +473,8 @@ class Runnable(Generic[InT_contra, OutT_co]):
 
     @overload
     def __ror__(
-        self, other: Mapping[str, Runnable[Any, Any] | Callable[[Any], Any]]
-    ) -> Runnable[Any, OutT_co]: ...
+        self, other: Mapping[str, Runnable[T, Any] | Callable[[T], Any]]
+    ) -> Runnable[T, OutT_co]: ...
 
     @overload
     def __ror__(self, other: Mapping[str, object]) -> Runnable[Any, OutT_co]: ...
@@ -649,6 +655,6 @@ def coerce_to_runnable(thing: Any) -> Runnable[Any, Any]:  # Any: coercion accep
 
         return RunnableLambda(thing)
     raise TypeError(
-        f"cannot compose {type(thing).__name__} {thing!r}: expected a Runnable, "
+        f"cannot compose {type(thing).__name__} {quoted(thing)}: expected a Runnable, "
         "a callable, or a dict of those"
     )

@@ -72,8 +72,15 @@ class RunnableSequence(Runnable[InT_contra, OutT_co]):
 
     @property
     def output_type(self) -> Any:  # Any: a type form
-        """The last step's output type."""
-        return self.steps[-1].output_type
+        """The last step's output type, given what the steps before it produce (an ``assign``
+        or ``pick`` at the end carries the keys of the previous output)."""
+        return self._output_type_given(self.steps[0].input_type)
+
+    def _output_type_given(self, input_type: Any) -> Any:  # Any: type forms in and out
+        tp = input_type
+        for step in self.steps:
+            tp = step._output_type_given(tp)
+        return tp
 
     def _schema_input_owner(self) -> Runnable[Any, Any]:
         return self.steps[0]._schema_input_owner()

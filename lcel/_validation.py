@@ -2,10 +2,10 @@
 
 :func:`with_validation` wraps a runnable so that bad input fails fast with an
 :class:`~lcel.errors.InputValidationError` naming the JSON path of the bad value and the
-failing schema rule, instead of failing somewhere deep inside the pipeline. The HTTP server
-and the CLI put it in front of every runnable they expose.
+failing schema rule, instead of failing somewhere deep inside the pipeline. The ``lcel``
+command checks its input with the same :class:`SchemaCheck` before anything runs.
 
-Input that is JSON data (dicts, lists, strings, numbers…, as received over HTTP) is
+Input that is JSON data (dicts, lists, strings, numbers…, as read from a JSON text) is
 validated, then *structured* into the runnable's input type with the project's ``cattrs``
 converter: a dict becomes the attrs class, the ``TypedDict`` values become their classes, the
 branch of a union is the first whose schema the data matches. Input that already holds Python
@@ -51,7 +51,7 @@ from lcel._jsonschema import (
 from lcel._leaf import Component
 from lcel._runnable import Runnable
 from lcel._types import InT, InT_contra, OutT, OutT_co
-from lcel.errors import InputValidationError, LcelError, shorten
+from lcel.errors import InputValidationError, LcelError, quoted, shorten
 
 __all__ = [
     "OutputValidationError",
@@ -316,7 +316,8 @@ def _structure_leaf(data: Any, tp: Any, path: str) -> Any:  # Any: JSON data / a
         raise
     except Exception as exc:
         raise InputValidationError(
-            f"cannot build {_type_name(tp)} from {shorten(data, 80)} at {path}: {exc}",
+            f"cannot build {_type_name(tp)} from {shorten(data, 80)} at {path}: "
+            f"{shorten(str(exc), 300)}",
             path=path,
             rule="structure",
         ) from exc
@@ -390,7 +391,7 @@ def _child(path: str, key: Any) -> str:  # Any: a mapping key or a list index
     text = str(key)
     if _IDENTIFIER.match(text):
         return f"{path}.{text}"
-    return f"{path}[{text!r}]"
+    return f"{path}[{quoted(text, 100)}]"
 
 
 def _describe(error: ValidationError) -> tuple[str, str, str]:
@@ -398,15 +399,33 @@ def _describe(error: ValidationError) -> tuple[str, str, str]:
     for part in error.absolute_path:
         path = _child(path, part)
     rule = str(error.validator)
-    message = error.message
+    message = _short_message(error)
     if rule == "required" and isinstance(error.instance, Mapping):
         required: list[str] = list(error.validator_value)  # type: ignore[arg-type]
         missing = [k for k in required if k not in error.instance]
         if missing:
             path = _child(path, missing[0])
-            received = sorted(map(str, error.instance))
-            message = f"missing required key {missing[0]!r} (received keys: {received})"
+            received = shorten(sorted(map(str, error.instance)))
+            message = f"missing required key {quoted(missing[0])} (received keys: {received})"
     return path, rule, message
+
+
+def _short_message(error: ValidationError) -> str:
+    """jsonschema's message with the offending value quoted short: it quotes the whole
+    instance (a 5 MB string would make a 5 MB message), and maybe keys of it."""
+    message = error.message
+    if len(message) <= _MESSAGE_LIMIT:
+        return message
+    try:
+        whole = repr(error.instance)
+    except Exception:  # a repr that fails: cut the message alone
+        whole = ""
+    if len(whole) > 200:
+        message = message.replace(whole, shorten(whole))
+    return shorten(message, _MESSAGE_LIMIT)
+
+
+_MESSAGE_LIMIT = 500
 
 
 def _raise_on_error(
@@ -435,7 +454,7 @@ def _json_form(value: Any, what: str, inner: Runnable[Any, Any]) -> Any:  # Any:
         error = InputValidationError if what == "input" else OutputValidationError
         raise error(
             f"invalid {what} for {inner.get_name()}: cannot serialise "
-            f"{type(value).__name__} {shorten(value, 80)}: {exc}",
+            f"{type(value).__name__} {shorten(value, 80)}: {shorten(str(exc), 300)}",
             rule="serialise",
         ) from exc
 

@@ -10,6 +10,7 @@ import attrs
 from lcel._config import RunnableConfig
 from lcel._runnable import Runnable, coerce_to_runnable
 from lcel._types import InT, InT_contra, OutT, OutT_co
+from lcel.errors import quoted
 
 __all__ = ["RunnableBinding", "RunnableEach", "RunnableRetry", "RunnableWithFallbacks"]
 
@@ -80,6 +81,11 @@ class RunnableBinding(Runnable[InT_contra, OutT_co]):
         if self.custom_output_type is not None:
             return self.custom_output_type
         return self.bound.output_type
+
+    def _output_type_given(self, input_type: Any) -> Any:  # Any: type forms in and out
+        if self.custom_output_type is not None:
+            return self.custom_output_type
+        return self.bound._output_type_given(input_type)
 
     def _schema_input_owner(self) -> Runnable[Any, Any]:
         if self.custom_input_type is not None or "run_name" in self.config:
@@ -155,7 +161,9 @@ class RunnableRetry(Runnable[InT_contra, OutT_co]):
     ) -> RunnableRetry[InT, OutT]:
         """Validate the options and build."""
         if not isinstance(stop_after_attempt, int) or stop_after_attempt < 1:
-            raise ValueError(f"stop_after_attempt must be an int >= 1, got {stop_after_attempt!r}")
+            raise ValueError(
+                f"stop_after_attempt must be an int >= 1, got {quoted(stop_after_attempt)}"
+            )
         params = dict(exponential_jitter_params or {})
         unknown = set(params) - {"initial", "max", "exp_base", "jitter"}
         if unknown:
@@ -197,6 +205,9 @@ class RunnableRetry(Runnable[InT_contra, OutT_co]):
     def output_type(self) -> Any:  # Any: a type form
         """The retried runnable's output type."""
         return self.bound.output_type
+
+    def _output_type_given(self, input_type: Any) -> Any:  # Any: type forms in and out
+        return self.bound._output_type_given(input_type)
 
     def _schema_input_owner(self) -> Runnable[Any, Any]:
         return self.bound._schema_input_owner()
@@ -257,6 +268,9 @@ class RunnableWithFallbacks(Runnable[InT_contra, OutT_co]):
     def output_type(self) -> Any:  # Any: a type form
         """The primary runnable's output type."""
         return self.runnable.output_type
+
+    def _output_type_given(self, input_type: Any) -> Any:  # Any: type forms in and out
+        return self.runnable._output_type_given(input_type)
 
     def __repr__(self) -> str:
         return f"RunnableWithFallbacks({self.runnable!r}, fallbacks={list(self.fallbacks)!r})"

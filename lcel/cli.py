@@ -20,19 +20,19 @@ import argparse
 import asyncio
 import concurrent.futures as cf
 import contextlib
-import importlib
-import importlib.util
 import json
 import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
+from lcel._loader import TargetError, load_runnable
 from lcel._runnable import Runnable
-from lcel.errors import InputValidationError
+from lcel.errors import InputValidationError, quoted
 
 __all__ = ["CliError", "load_target", "main"]
 
@@ -48,58 +48,10 @@ class CliError(Exception):
 
 def load_target(target: str) -> Runnable[Any, Any]:
     """Import ``module:name`` or ``file.py:name`` and return the runnable it names."""
-    module_part, sep, attr_path = target.rpartition(":")
-    if not sep or not module_part or not attr_path:
-        raise CliError(
-            f"target {target!r} must look like package.module:name or path/to/file.py:name"
-        )
-    if module_part.endswith(".py") or os.sep in module_part or "/" in module_part:
-        module = _load_file(module_part)
-    else:
-        cwd = os.getcwd()
-        if cwd not in sys.path:
-            sys.path.insert(0, cwd)
-        try:
-            module = importlib.import_module(module_part)
-        except ModuleNotFoundError as error:
-            if error.name is not None and module_part.startswith(error.name):
-                raise CliError(f"cannot import module {module_part!r}: {error}") from error
-            raise CliError(f"importing {module_part!r} failed: {_one_line(error)}") from error
-        except Exception as error:
-            raise CliError(f"importing {module_part!r} failed: {_one_line(error)}") from error
-    obj: Any = module
-    for part in attr_path.split("."):
-        try:
-            obj = getattr(obj, part)
-        except AttributeError:
-            raise CliError(f"{module_part!r} has no attribute {attr_path!r}") from None
-    if not isinstance(obj, Runnable):
-        raise CliError(
-            f"{target} is a {type(obj).__name__}, not a Runnable "
-            "(compose one with `|`, or wrap a function in RunnableLambda)"
-        )
-    return obj
-
-
-def _load_file(path_text: str) -> Any:  # Any: a module object
-    path = Path(path_text)
-    if not path.is_file():
-        raise CliError(f"no such file: {path_text}")
-    folder = str(path.resolve().parent)
-    if folder not in sys.path:
-        sys.path.insert(0, folder)  # the file may import its neighbours
-    name = "_lcel_target_" + "".join(c if c.isalnum() else "_" for c in path.stem)
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise CliError(f"cannot load {path_text} as a Python module")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
-    except Exception as error:
-        del sys.modules[name]
-        raise CliError(f"running {path_text} failed: {_one_line(error)}") from error
-    return module
+        return load_runnable(target, keep_path=True)  # the run may import lazily
+    except TargetError as error:
+        raise CliError(str(error)) from error.cause
 
 
 # -- JSON output ------------------------------------------------------------------------------
@@ -151,12 +103,21 @@ def _text_of(chunk: object) -> str | None:
 
 
 def _one_line(error: BaseException) -> str:
-    text = " ".join(str(error).split()) or type(error).__name__
-    return (
-        f"{type(error).__name__}: {text}"
-        if not str(error).startswith(type(error).__name__)
-        else text
-    )
+    """``Type: message`` on one line, cut short (a message may quote a huge input)."""
+    text = _message(error) or type(error).__name__
+    return text if text.startswith(type(error).__name__) else f"{type(error).__name__}: {text}"
+
+
+_MESSAGE_LIMIT = 1000
+
+
+def _message(error: BaseException) -> str:
+    """The error's message on one line, cut to ``_MESSAGE_LIMIT`` characters."""
+    text = str(error)
+    flat = " ".join(text[: _MESSAGE_LIMIT * 2].split())
+    if len(text) > _MESSAGE_LIMIT * 2 or len(flat) > _MESSAGE_LIMIT:
+        return flat[:_MESSAGE_LIMIT] + f"… ({len(text)} chars)"
+    return flat
 
 
 # -- input ------------------------------------------------------------------------------------
@@ -174,9 +135,6 @@ class _Input:
             self.check = SchemaCheck.of(runnable.input_schema)
         except Exception:  # a runnable whose input type has no JSON form: no check
             self.check = None
-
-    def accepts(self, data: Any) -> bool:  # Any: JSON data
-        return self.check is None or bool(self.check.is_valid(data))
 
     def problem(self, data: Any) -> str | None:  # Any: JSON data
         """A one-line description of what is wrong with ``data``, or None."""
@@ -203,14 +161,14 @@ class _Input:
             return data
 
     def parse(self, text: str, origin: str) -> Any:  # Any: JSON data
-        """JSON text → data; plain text is taken as a string when the runnable takes one."""
+        """JSON text → data. Text that is not JSON is an error, never silently taken as a
+        string: raw text goes through ``--input-text``."""
         try:
             return json.loads(text)
         except json.JSONDecodeError as error:
-            stripped = text.rstrip("\n")
-            if self.check is not None and self.accepts(stripped):
-                return stripped
-            raise CliError(f"{origin} is not valid JSON: {error}") from None
+            raise CliError(
+                f"{origin} is not valid JSON: {error} (to pass raw text, use --input-text TEXT)"
+            ) from None
 
 
 # -- progress ---------------------------------------------------------------------------------
@@ -285,13 +243,25 @@ def _config(text: str | None) -> dict[str, Any]:
 
 
 def _read_input(args: argparse.Namespace, inp: _Input) -> Any:  # Any: JSON data
-    sources = [args.input is not None, args.input_file is not None, args.stdin is not None]
+    sources = [
+        args.input is not None,
+        args.input_file is not None,
+        args.stdin is not None,
+        args.input_text is not None,
+    ]
     if sum(sources) > 1:
-        raise CliError("give the input once: --input JSON, --input-file FILE, or - for stdin")
+        raise CliError(
+            "give the input once: --input JSON, --input-text TEXT, --input-file FILE, "
+            "or - for stdin"
+        )
     if args.stdin is not None and args.stdin != "-":
-        raise CliError(f"unexpected argument {args.stdin!r} (use - to read the input from stdin)")
+        raise CliError(
+            f"unexpected argument {quoted(args.stdin)} (use - to read the input from stdin)"
+        )
     if args.input is not None:
         return inp.parse(args.input, "--input")
+    if args.input_text is not None:
+        return args.input_text  # raw text: a JSON string, as is
     if args.input_file is not None:
         if args.input_file == "-":
             return inp.parse(sys.stdin.read(), "stdin")
@@ -302,7 +272,9 @@ def _read_input(args: argparse.Namespace, inp: _Input) -> Any:  # Any: JSON data
         return inp.parse(text, args.input_file)
     if args.stdin == "-":
         return inp.parse(sys.stdin.read(), "stdin")
-    raise CliError("no input: give --input JSON, --input-file FILE, or - to read stdin")
+    raise CliError(
+        "no input: give --input JSON, --input-text TEXT, --input-file FILE, or - to read stdin"
+    )
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -379,47 +351,85 @@ async def _print_async(items: Any, out: IO[str], *, patches: bool = False) -> No
 # batch ----------------------------------------------------------------------------------------
 
 
-def _read_done(path: Path) -> set[int]:
-    """Line numbers already in ``path``; drops a truncated or corrupt line (rewriting the
-    file atomically when anything had to be dropped)."""
+def _read_output(path: Path) -> dict[int, bool]:
+    """Line number -> whether it has an output record, for the records already in ``path``.
+
+    Drops a truncated or corrupt line (rewriting the file atomically when anything had to be
+    dropped), so a crash mid-write costs that one line, which runs again.
+    """
     if not path.exists():
-        return set()
+        return {}
     raw = path.read_bytes()
     kept: list[bytes] = []
-    done: set[int] = set()
+    status: dict[int, bool] = {}
     dropped = 0
     for piece in raw.split(b"\n"):
         if not piece.strip():
             continue
-        try:
-            record = json.loads(piece)
-            line = record["line"]
-            if not isinstance(line, int) or ("output" not in record and "error" not in record):
-                raise ValueError("not a result record")
-        except (ValueError, KeyError, TypeError):
+        parsed = _parse_record(piece)
+        if parsed is None:
             dropped += 1
             continue
-        if line in done:
-            continue
-        done.add(line)
+        line, ok = parsed
+        status[line] = status.get(line, False) or ok
         kept.append(piece)
     if dropped or (raw and not raw.endswith(b"\n")):
-        tmp = path.with_name(path.name + ".tmp")
-        with tmp.open("wb") as f:
-            f.write(b"".join(k + b"\n" for k in kept))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        _replace(path, kept)
         if dropped:
             sys.stderr.write(
                 f"lcel batch: dropped {dropped} incomplete line(s) from {path}; "
                 "they will be run again\n"
             )
-    return done
+    return status
+
+
+def _parse_record(piece: bytes) -> tuple[int, bool] | None:
+    """(line, ok) of one output line, or None when it is not a whole result record."""
+    try:
+        record = json.loads(piece)
+        line = record["line"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(line, int) or ("output" not in record and "error" not in record):
+        return None
+    return line, "output" in record
+
+
+def _replace(path: Path, pieces: list[bytes]) -> None:
+    """Rewrite ``path`` as these lines, atomically (a crash leaves the old or the new file)."""
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as f:
+        f.write(b"".join(k + b"\n" for k in pieces))
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def _compact(path: Path) -> dict[int, bool]:
+    """Drop the error records a resumed run superseded (a line re-run after failing has its
+    old error record and a new one); returns line -> ok for the whole file."""
+    pieces = [p for p in path.read_bytes().split(b"\n") if p.strip()]
+    parsed = [_parse_record(p) for p in pieces]
+    last: dict[int, int] = {}  # line -> index of the record that stands
+    for i, found in enumerate(parsed):
+        if found is None:
+            continue
+        line, _ = found
+        standing = last.get(line)
+        if standing is None or not _ok(parsed[standing]):  # an output record stands
+            last[line] = i
+    keep = set(last.values())
+    if len(keep) < len(pieces):
+        _replace(path, [p for i, p in enumerate(pieces) if i in keep])
+    return {line: _ok(parsed[i]) for line, i in last.items()}
+
+
+def _ok(found: tuple[int, bool] | None) -> bool:
+    return found is not None and found[1]
 
 
 def _error_record(line: int, error: BaseException) -> dict[str, Any]:
-    return {"line": line, "error": {"type": type(error).__name__, "message": str(error)}}
+    return {"line": line, "error": {"type": type(error).__name__, "message": _message(error)}}
 
 
 class _Batch:
@@ -427,53 +437,80 @@ class _Batch:
     each result as one flushed JSON line as soon as it completes."""
 
     def __init__(self, args: argparse.Namespace) -> None:
-        self.runnable = load_target(args.target)
-        self.inp = _Input(self.runnable)
+        self.in_path, self.out_path = Path(args.input_file), Path(args.output)
+        if not self.in_path.is_file():
+            raise CliError(f"no such input file: {self.in_path}")
+        if self.out_path.exists() and self.out_path.samefile(self.in_path):
+            raise CliError(f"the output is the input file ({self.out_path}); write elsewhere")
+        self.resume: bool = args.resume
+        self.skip_failed: bool = args.skip_failed
+        if self.resume and args.overwrite:
+            raise CliError("give --resume or --overwrite, not both")
+        if self.skip_failed and not self.resume:
+            raise CliError("--skip-failed goes with --resume")
+        if not (self.resume or args.overwrite) and _holds_results(self.out_path):
+            raise CliError(f"output exists; use --resume or --overwrite ({self.out_path})")
         self.config = _config(args.config)
         if args.max_concurrency is not None and args.max_concurrency < 1:
             raise CliError("--max-concurrency must be at least 1")
         self.workers = int(args.max_concurrency or self.config.get("max_concurrency") or 8)
-        self.in_path, self.out_path = Path(args.input_file), Path(args.output)
-        if not self.in_path.is_file():
-            raise CliError(f"no such input file: {self.in_path}")
-        self.resume: bool = args.resume
+        self.runnable = load_target(args.target)  # last: importing the target may be slow
+        self.inp = _Input(self.runnable)
         self.fail_fast: bool = args.fail_fast
+        self.stop = threading.Event()  # set by the first failure under --fail-fast
         self.failures = 0
 
-    def lines(self) -> tuple[list[tuple[int, str]], int]:
-        """The (line number, text) pairs to run, and how many were already done."""
-        done = _read_done(self.out_path) if self.resume else set()
+    def lines(self) -> tuple[list[tuple[int, str]], int, int]:
+        """The (line number, text) pairs to run, how many lines are skipped (done already),
+        and how many of those to run are failed lines run again."""
+        status = _read_output(self.out_path) if self.resume else {}
         todo: list[tuple[int, str]] = []
-        skipped = 0
+        skipped = retried = 0
         with self.in_path.open(encoding="utf-8") as f:
             for n, text in enumerate(f, 1):
                 if not text.strip():
                     continue
-                if n in done:
+                if status.get(n) or (n in status and self.skip_failed):
                     skipped += 1
                 else:
+                    retried += int(n in status)
                     todo.append((n, text))
-        return todo, skipped
+        return todo, skipped, retried
 
-    def run_one(self, n: int, text: str) -> dict[str, Any]:
-        """The result record of input line ``n``."""
+    def schedule(self, pool: cf.ThreadPoolExecutor, n: int, text: str) -> _Pending:
+        """Start line ``n``. Its input is read and checked here, in order, so a bad line
+        under --fail-fast stops the lines after it from being scheduled at all."""
         try:
             data = json.loads(text)
-        except json.JSONDecodeError as error:
-            return _error_record(n, error)
-        problem = self.inp.problem(data)
-        if problem is not None:
-            return _error_record(n, InputValidationError(problem))
+            problem = self.inp.problem(data)
+            if problem is not None:
+                raise InputValidationError(problem)
+            value = self.inp.structure(data)
+        except (json.JSONDecodeError, InputValidationError) as error:
+            if self.fail_fast:
+                self.stop.set()
+            done: _Pending = cf.Future()
+            done.set_result(_error_record(n, error))
+            return done
+        return pool.submit(self.run_one, n, value)
+
+    def run_one(self, n: int, value: Any) -> dict[str, Any] | None:  # Any: the input
+        """The result record of line ``n`` (None: not run, --fail-fast stopped first)."""
+        if self.stop.is_set():
+            return None
         try:
-            output = self.runnable.invoke(self.inp.structure(data), self.config)  # type: ignore[arg-type]
+            output = self.runnable.invoke(value, self.config)  # type: ignore[arg-type]
         except Exception as error:
+            if self.fail_fast:
+                self.stop.set()  # no worker starts another line from now on
             return _error_record(n, error)
         return {"line": n, "output": _jsonable(output)}
 
     def run(self) -> int:
-        todo, skipped = self.lines()
-        if skipped:
-            sys.stderr.write(f"lcel batch: resuming, {skipped} line(s) already done\n")
+        todo, skipped, retried = self.lines()
+        if skipped or retried:
+            again = f", running {retried} failed line(s) again" if retried else ""
+            sys.stderr.write(f"lcel batch: resuming, {skipped} line(s) already done{again}\n")
         progress = _Progress(len(todo), sys.stderr)
         started = time.monotonic()
         self.out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -483,6 +520,7 @@ class _Batch:
                 self._drive(pool, iter(todo), sink, progress)
             except KeyboardInterrupt:
                 progress.close()
+                self.stop.set()
                 pool.shutdown(wait=False, cancel_futures=True)
                 sys.stderr.write(
                     f"lcel batch: interrupted; {progress.done} result(s) written to "
@@ -491,14 +529,18 @@ class _Batch:
                 return EXIT_INTERRUPTED
             pool.shutdown(wait=True, cancel_futures=True)
         progress.close()
+        still_failed = 0
+        if self.resume:
+            still_failed = sum(not ok for ok in _compact(self.out_path).values())
         elapsed = time.monotonic() - started
         sys.stderr.write(
             f"lcel batch: {progress.done} line(s) in {elapsed:.1f}s: "
             f"{progress.done - self.failures} ok, {self.failures} failed"
             + (f", {skipped} skipped (already done)" if skipped else "")
+            + (f", {still_failed} line(s) of the output failed" if still_failed else "")
             + f" -> {self.out_path}\n"
         )
-        return EXIT_FAILED if self.failures else EXIT_OK
+        return EXIT_FAILED if self.failures or still_failed else EXIT_OK
 
     def _drive(
         self,
@@ -507,36 +549,48 @@ class _Batch:
         sink: IO[str],
         progress: _Progress,
     ) -> None:
-        pending: set[cf.Future[dict[str, Any]]] = set()
-        stop = False
+        pending: set[_Pending] = set()
+        reported = False
         while True:
-            while not stop and len(pending) < self.workers * 2:
+            while not self.stop.is_set() and len(pending) < self.workers * 2:
                 item = next(queue, None)
                 if item is None:
                     break
-                pending.add(pool.submit(self.run_one, *item))
+                pending.add(self.schedule(pool, *item))
             if not pending:
                 return
             finished, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-            for fut in sorted(finished, key=lambda f: int(f.result()["line"])):
-                record = fut.result()
+            records = [r for f in finished if (r := f.result()) is not None]
+            for record in sorted(records, key=lambda r: int(r["line"])):
                 line = json.dumps(record, ensure_ascii=False, default=_fallback_jsonable)
                 sink.write(line + "\n")  # one write, then flush: a whole line or nothing
                 sink.flush()
                 failed = "error" in record
                 self.failures += int(failed)
                 progress.update(error=failed)
-                if failed and self.fail_fast and not stop:
-                    stop = True
+                if failed and self.fail_fast and not reported:
+                    reported = True
                     err = record["error"]
                     sys.stderr.write(
                         f"\nlcel batch: line {record['line']} failed "
                         f"({err['type']}: {err['message']}); stopping (--fail-fast)\n"
                     )
-            if stop:
+            if self.stop.is_set():
                 for fut in pending:
                     fut.cancel()
                 pending = {f for f in pending if not f.cancelled()}
+
+
+_Pending = cf.Future[dict[str, Any] | None]
+"""A line's result record to come (None: the line was not run)."""
+
+
+def _holds_results(path: Path) -> bool:
+    """Whether ``path`` is a file with something in it (a device or FIFO is written to)."""
+    try:
+        return path.is_file() and path.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
@@ -548,12 +602,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 def _schema(argv: list[str]) -> int:
     """``lcel schema ...`` is ``python -m codegen ...``: the same arguments, files and exits."""
-    try:
-        from codegen.cli import main as codegen_main
-    except ImportError as error:
-        sys.stderr.write(f"lcel schema: error: the codegen package is not available ({error})\n")
-        return EXIT_USAGE
-    return int(codegen_main(argv, prog="lcel schema"))
+    from lcel._codegen.command import main as schema_main
+
+    return int(schema_main(argv, prog="lcel schema"))
 
 
 def _cmd_graph(args: argparse.Namespace) -> int:
@@ -590,9 +641,8 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Run `lcel COMMAND --help` for a command's options.",
     )
     p.add_argument("--version", action="version", version=f"lcel {__version__}")
-    p.add_argument(
-        "--traceback", action="store_true", help="show the Python traceback when a run fails"
-    )
+    traceback_help = "show the Python traceback when a run fails (before or after COMMAND)"
+    p.add_argument("--traceback", action="store_true", help=traceback_help)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     run = sub.add_parser(
@@ -605,6 +655,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("target", metavar="TARGET", help=target_help)
     run.add_argument("stdin", nargs="?", metavar="-", help="read the JSON input from stdin")
     run.add_argument("--input", "-i", metavar="JSON", help="the input, as JSON text")
+    run.add_argument(
+        "--input-text",
+        metavar="TEXT",
+        help="the input, as raw text (a string, not parsed as JSON)",
+    )
     run.add_argument("--input-file", "-f", metavar="FILE", help="read the JSON input from FILE")
     run.add_argument(
         "--config", metavar="JSON", help='a RunnableConfig as JSON, e.g. \'{"tags": ["cli"]}\''
@@ -635,8 +690,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Run TARGET on each JSON line of INPUT and write one JSON line per result "
         'to OUTPUT as it completes: {"line": n, "output": ...} or '
         '{"line": n, "error": {"type": ..., "message": ...}}. Every line is flushed, so an '
-        "interrupted run loses nothing already written; --resume finishes it. Exit status 1 "
-        "when some line failed.",
+        "interrupted run loses nothing already written; --resume finishes it. An OUTPUT holding "
+        "results is never replaced without --overwrite. Exit status 1 when some line of "
+        "OUTPUT failed.",
     )
     batch.add_argument("target", metavar="TARGET", help=target_help)
     batch.add_argument("input_file", metavar="INPUT.jsonl", help="one JSON input per line")
@@ -647,13 +703,26 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument(
         "--resume",
         action="store_true",
-        help="skip lines already in OUTPUT (repairing a truncated last line) and append",
+        help="append to OUTPUT, skipping the lines it already has an output for (failed lines "
+        "run again; a truncated last line is repaired)",
     )
-    batch.add_argument("--fail-fast", action="store_true", help="stop at the first failing line")
+    batch.add_argument(
+        "--skip-failed",
+        action="store_true",
+        help="with --resume: do not run failed lines again (the exit status stays 1)",
+    )
+    batch.add_argument(
+        "--overwrite", action="store_true", help="replace OUTPUT when it already holds results"
+    )
+    batch.add_argument(
+        "--fail-fast",
+        action="store_true",
+        help="start no new line after the first failure (running lines finish and are written)",
+    )
     batch.add_argument("--config", metavar="JSON", help="a RunnableConfig as JSON")
     batch.set_defaults(func=_cmd_batch)
 
-    # Listed for --help only: main() hands `schema ...` to codegen before parsing.
+    # Listed for --help only: main() hands `schema ...` to lcel._codegen before parsing.
     sub.add_parser(
         "schema",
         help="export the JSON Schemas of runnables: TARGET... --out DIR [--check] "
@@ -673,7 +742,41 @@ def _parser() -> argparse.ArgumentParser:
         help="ascii (default), unicode (box-drawing characters), mermaid or json",
     )
     graph.set_defaults(func=_cmd_graph)
+
+    serve = sub.add_parser(
+        "serve",
+        help="serve runnables over HTTP (LangServe's protocol; needs lcel[server])",
+        description="Serve each TARGET over HTTP with LangServe's endpoints (invoke, batch, "
+        "stream, stream_log, stream_events, schemas, playground). TARGET names a runnable, "
+        "or a mapping of paths to runnables (routes = {'/joke': chain}); a bare module or "
+        "file serves its `routes` mapping.",
+        epilog="Example: lcel serve examples/joke.py:chain --path /joke --port 8000",
+    )
+    serve.add_argument("targets", nargs="+", metavar="TARGET", help=target_help)
+    serve.add_argument("--path", help="the route of a single runnable (default: /NAME)")
+    serve.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any)")
+    serve.add_argument("--cors-origin", action="append", metavar="ORIGIN",
+                       help="allow browser calls from ORIGIN (repeat; CORS is off otherwise)")
+    serve.add_argument("--log-level", default="info",
+                       choices=["critical", "error", "warning", "info", "debug"])
+    serve.set_defaults(func=_cmd_serve)
+    for command in sub.choices.values():  # also after the command: `lcel run ... --traceback`
+        command.add_argument(
+            "--traceback", action="store_true", default=argparse.SUPPRESS, help=traceback_help
+        )
     return p
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        from lcel.server._cli import ServeError, serve
+    except ImportError as error:  # the server extra is missing: the message says what to install
+        raise CliError(str(error)) from None
+    try:
+        return serve(args)
+    except ServeError as error:
+        raise CliError(str(error)) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -681,7 +784,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(argv) if argv is not None else sys.argv[1:]
     first = next((i for i, a in enumerate(argv) if not a.startswith("-")), None)
     if first is not None and argv[first] == "schema":
-        return _schema(argv[first + 1 :])
+        before = ["--traceback"] if "--traceback" in argv[:first] else []
+        return _schema([*argv[first + 1 :], *before])
     parser = _parser()
     try:
         args, extra = parser.parse_known_args(argv)
@@ -710,7 +814,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputValidationError as error:  # raised by a step: still the caller's input
         if args.traceback:
             traceback.print_exc()
-        sys.stderr.write(f"lcel {args.command}: invalid input: {' '.join(str(error).split())}\n")
+        sys.stderr.write(f"lcel {args.command}: invalid input: {_message(error)}\n")
         return EXIT_USAGE
     except Exception as error:
         if args.traceback:

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from lcel.errors import quoted
 from lcel.serde import register_tagged
 
 __all__ = ["Document"]
@@ -23,14 +24,16 @@ def _copy_metadata(value: Mapping[str, Any] | None) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise TypeError(f"Document metadata must be a dict, got {type(value).__name__}: {value!r}")
+        raise TypeError(
+            f"Document metadata must be a dict, got {type(value).__name__}: {quoted(value)}"
+        )
     return dict(value)
 
 
 def _check_content(_instance: object, _attribute: object, value: str) -> None:
     if not isinstance(value, str):
         raise TypeError(
-            f"Document page_content must be a str, got {type(value).__name__}: {value!r}"
+            f"Document page_content must be a str, got {type(value).__name__}: {quoted(value)}"
         )
 
 

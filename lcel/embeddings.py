@@ -26,6 +26,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from lcel.errors import quoted
+
 __all__ = ["Embeddings", "HashingEmbeddings"]
 
 
@@ -79,7 +81,7 @@ def _bucket(feature: str, size: int) -> tuple[int, float]:
 
 def _check_size(_instance: object, _attribute: object, value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"HashingEmbeddings size must be a positive int, got {value!r}")
+        raise ValueError(f"HashingEmbeddings size must be a positive int, got {quoted(value)}")
 
 
 @attrs.frozen
@@ -114,7 +116,7 @@ class HashingEmbeddings:
         for row, text in enumerate(texts):
             if not isinstance(text, str):
                 raise TypeError(
-                    f"embed texts: expected strings, got {type(text).__name__}: {text!r}"
+                    f"embed texts: expected strings, got {type(text).__name__}: {quoted(text)}"
                 )
             for word in _WORD.findall(text.lower()):
                 for column, weight in _word_features(word, self.size):

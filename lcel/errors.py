@@ -15,6 +15,7 @@ __all__ = [
     "OutputParserError",
     "RecursionLimitError",
     "shorten",
+    "quoted",
 ]
 
 
@@ -24,6 +25,18 @@ def shorten(value: Any, limit: int = 200) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - 15] + f"… ({len(text)} chars)"
+
+
+def quoted(value: Any, limit: int = 200) -> str:
+    """``repr(value)`` (a string in quotes) cut to ``limit`` characters, for error messages
+    that quote input or model text: a 5 MB value makes a short message.
+
+    >>> quoted("hi")
+    "'hi'"
+    >>> quoted("x" * 500)[-14:]
+    'x… (502 chars)'
+    """
+    return shorten(repr(value), limit)
 
 
 class LcelError(Exception):

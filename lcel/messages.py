@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Literal, TypedDict
 
 import attrs
 
-from lcel.errors import InputValidationError, shorten
+from lcel.errors import InputValidationError, quoted, shorten
 
 __all__ = [
     "MessageContent",
@@ -27,6 +27,7 @@ __all__ = [
     "ToolCall",
     "ToolCallChunk",
     "InvalidToolCall",
+    "UsageMetadata",
     "BaseMessage",
     "HumanMessage",
     "AIMessage",
@@ -88,6 +89,45 @@ class InvalidToolCall(_InvalidToolCallFields, total=False):
     """A tool call whose ``args`` are not valid JSON; ``error`` says why."""
 
     type: Literal["invalid_tool_call"]
+
+
+class _UsageFields(TypedDict):
+    input_tokens: int
+    output_tokens: int
+    total_tokens: int
+
+
+class UsageMetadata(_UsageFields, total=False):
+    """Token counts of one model call; chunks' counts add up.
+
+    ``input_token_details`` / ``output_token_details`` break the counts down (for example
+    ``{"cache_read": 12}`` or ``{"reasoning": 40}``) when the server reports it.
+    """
+
+    input_token_details: dict[str, int]
+    output_token_details: dict[str, int]
+
+
+def add_usage(left: UsageMetadata | None, right: UsageMetadata | None) -> UsageMetadata | None:
+    """The sum of two token counts (``None`` when neither is known).
+
+    >>> add_usage({"input_tokens": 3, "output_tokens": 1, "total_tokens": 4},
+    ...           {"input_tokens": 0, "output_tokens": 2, "total_tokens": 2})
+    {'input_tokens': 3, 'output_tokens': 3, 'total_tokens': 6}
+    """
+    if left is None or right is None:
+        return left if right is None else right
+    total = UsageMetadata(
+        input_tokens=left["input_tokens"] + right["input_tokens"],
+        output_tokens=left["output_tokens"] + right["output_tokens"],
+        total_tokens=left["total_tokens"] + right["total_tokens"],
+    )
+    for key in ("input_token_details", "output_token_details"):
+        a: dict[str, int] = left.get(key) or {}  # type: ignore[assignment]
+        b: dict[str, int] = right.get(key) or {}  # type: ignore[assignment]
+        if a or b:
+            total[key] = {k: a.get(k, 0) + b.get(k, 0) for k in {**a, **b}}
+    return total
 
 
 def _freeze(value: Any) -> Any:  # Any: content and kwargs hold arbitrary JSON-like values
@@ -211,6 +251,8 @@ class AIMessage(BaseMessage):
     """Tool calls with parsed arguments."""
     invalid_tool_calls: list[InvalidToolCall] = attrs.field(factory=list, kw_only=True)
     """Tool calls whose arguments could not be parsed."""
+    usage_metadata: UsageMetadata | None = attrs.field(default=None, kw_only=True)
+    """Token counts of the call that produced the message, when the server reports them."""
 
     type: ClassVar[str] = "ai"
 
@@ -242,6 +284,27 @@ class AIMessageChunk(AIMessage):
             object.__setattr__(self, "tool_calls", calls)
             object.__setattr__(self, "invalid_tool_calls", invalid)
 
+    @classmethod
+    def text_chunk(cls, content: str, id: str | None = None) -> AIMessageChunk:
+        """``AIMessageChunk(content, id=id)`` for a streamed piece of text, built without
+        re-validating (a streaming model's hot path; ``content`` must be a str).
+
+        >>> AIMessageChunk.text_chunk("Hi", "m1") == AIMessageChunk("Hi", id="m1")
+        True
+        """
+        chunk = object.__new__(cls)
+        setter = object.__setattr__
+        setter(chunk, "content", content)
+        setter(chunk, "additional_kwargs", {})
+        setter(chunk, "response_metadata", {})
+        setter(chunk, "name", None)
+        setter(chunk, "id", id)
+        setter(chunk, "tool_calls", [])
+        setter(chunk, "invalid_tool_calls", [])
+        setter(chunk, "usage_metadata", None)
+        setter(chunk, "tool_call_chunks", [])
+        return chunk
+
     def __add__(self, other: AIMessageChunk) -> AIMessageChunk:
         if not isinstance(other, AIMessageChunk):
             return NotImplemented
@@ -261,6 +324,7 @@ class AIMessageChunk(AIMessage):
             id=self.id if self.id is not None else other.id,
             tool_calls=calls,
             invalid_tool_calls=invalid,
+            usage_metadata=add_usage(self.usage_metadata, other.usage_metadata),
             tool_call_chunks=chunks,
         )
 
@@ -277,6 +341,7 @@ class AIMessageChunk(AIMessage):
             and not c.invalid_tool_calls
             and not c.additional_kwargs
             and not c.response_metadata
+            and c.usage_metadata is None
             for c in chunks
         ):
             return AIMessageChunk(
@@ -300,6 +365,7 @@ class AIMessageChunk(AIMessage):
             id=self.id,
             tool_calls=self.tool_calls,
             invalid_tool_calls=self.invalid_tool_calls,
+            usage_metadata=self.usage_metadata,
         )
 
 
@@ -309,6 +375,10 @@ class ToolMessage(BaseMessage):
 
     tool_call_id: str = attrs.field(kw_only=True)
     """The ``id`` of the :class:`ToolCall` this answers."""
+    status: Literal["success", "error"] = attrs.field(default="success", kw_only=True)
+    """``"error"`` when the tool failed and said so in ``content`` instead of raising."""
+    artifact: Any = attrs.field(default=None, kw_only=True)  # Any: whatever the tool keeps
+    """Data kept with the result but not sent to the model."""
 
     type: ClassVar[str] = "tool"
 
@@ -497,7 +567,7 @@ def message_from_role(
     cls = _ROLES.get(role)
     if cls is None:
         raise InputValidationError(
-            f"unknown message role {role!r}; expected one of {sorted({*_ROLES, 'chat'})}"
+            f"unknown message role {quoted(role)}; expected one of {sorted({*_ROLES, 'chat'})}"
         )
     if cls is ToolMessage and "tool_call_id" not in extra:
         raise InputValidationError(
@@ -517,7 +587,7 @@ def message_from_role(
 
 _MESSAGE_KEYS = frozenset(
     {"additional_kwargs", "response_metadata", "name", "id", "tool_calls",
-     "invalid_tool_calls", "tool_call_id", "role"}
+     "invalid_tool_calls", "tool_call_id", "role", "usage_metadata", "status", "artifact"}
 )
 
 
@@ -530,7 +600,8 @@ def _coerce_one(item: object, position: int) -> BaseMessage:
         role, content = item
         if not isinstance(content, str | list):
             raise InputValidationError(
-                f"message {position}: the content of a ({role!r}, content) pair must be a str "
+                f"message {position}: the content of a ({quoted(role)}, content)"
+                " pair must be a str "
                 f"or a list of parts, got {type(content).__name__}: {shorten(content)}",
                 path=f"$[{position}]",
             )
@@ -543,7 +614,7 @@ def _coerce_one(item: object, position: int) -> BaseMessage:
         if not isinstance(role, str) or "content" not in data:
             raise InputValidationError(
                 f"message {position}: a message dict needs 'role' (or 'type') and 'content' "
-                f"keys, got keys {sorted(map(str, item))}",
+                f"keys, got keys {shorten(sorted(map(str, item)))}",
                 path=f"$[{position}]",
             )
         content = data.pop("content")
@@ -551,6 +622,10 @@ def _coerce_one(item: object, position: int) -> BaseMessage:
         if role not in ("ai", "assistant"):
             extra.pop("tool_calls", None)
             extra.pop("invalid_tool_calls", None)
+            extra.pop("usage_metadata", None)
+        if role != "tool":
+            extra.pop("status", None)
+            extra.pop("artifact", None)
         return message_from_role(role, content, **extra)
     raise InputValidationError(
         f"message {position}: expected a message, a str, a (role, content) tuple or a dict "

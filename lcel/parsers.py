@@ -23,7 +23,7 @@ from attrs import AttrsInstance
 
 from lcel._config import RunnableConfig
 from lcel._leaf import Component
-from lcel.errors import InputValidationError, OutputParserError, shorten
+from lcel.errors import InputValidationError, OutputParserError, quoted, shorten
 from lcel.messages import BaseMessage
 
 __all__ = [
@@ -115,14 +115,37 @@ class StrOutputParser(BaseOutputParser[str]):
 
 # -- JSON --------------------------------------------------------------------------------------
 
-_FENCE = re.compile(r"```(?:json|JSON)?[ \t]*\n?(.*?)(?:```|$)", re.DOTALL)
+_FENCE_OPEN = re.compile(r"```(?:json|JSON)?[ \t]*\n?")
 _MISSING: Any = object()  # Any: a sentinel distinct from every JSON value
 
 
 def _json_body(text: str) -> str:
-    """The JSON part of ``text``: the inside of a fenced block if there is one."""
-    match = _FENCE.search(text)
-    return (match.group(1) if match else text).strip()
+    """The JSON part of ``text``: the inside of a fenced block if there is one (up to the
+    closing fence or, while streaming, the end of the text so far)."""
+    match = _FENCE_OPEN.search(text)
+    if match is None:
+        return text.strip()
+    return text[match.end() : _fence_close(text, match.end())].strip()
+
+
+def _fence_close(text: str, start: int) -> int:
+    """Where the block opened before ``start`` closes: the first triple backtick outside a
+    JSON string (backticks inside strings are content), else the end of ``text``."""
+    in_string = escaped = False
+    for i in range(start, len(text)):
+        char = text[i]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif text.startswith("```", i):
+            return i
+    return len(text)
 
 
 def _close_partial(text: str) -> str | None:
@@ -380,7 +403,7 @@ class AttrsOutputParser(BaseOutputParser[_AttrsT], Generic[_AttrsT]):
 
     def __attrs_post_init__(self) -> None:
         if not attrs.has(self.cls):
-            raise TypeError(f"AttrsOutputParser needs an attrs class, got {self.cls!r}")
+            raise TypeError(f"AttrsOutputParser needs an attrs class, got {quoted(self.cls)}")
 
     @property
     def output_type(self) -> Any:  # Any: a type form
@@ -401,7 +424,7 @@ class AttrsOutputParser(BaseOutputParser[_AttrsT], Generic[_AttrsT]):
         try:
             return converter.structure(data, self.cls)
         except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
-            detail = "; ".join(describe_error(exc))
+            detail = shorten("; ".join(describe_error(exc)), 300)
             raise OutputParserError(
                 f"JSON does not fit {self.cls.__name__} ({detail}): {shorten(text)!r}; "
                 f"expected an object with keys "

@@ -15,7 +15,6 @@ is a variable, ``{{`` and ``}}`` are literal braces.
 from __future__ import annotations
 
 import functools
-import re
 import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, NotRequired, Self, TypedDict
@@ -25,7 +24,7 @@ from typing_extensions import TypeVar
 
 from lcel._config import RunnableConfig
 from lcel._leaf import Component
-from lcel.errors import InputValidationError, MissingVariablesError, shorten
+from lcel.errors import InputValidationError, MissingVariablesError, quoted, shorten
 from lcel.messages import (
     AIMessage,
     BaseMessage,
@@ -137,14 +136,17 @@ class ChatPromptValue(PromptValue):
 # -- template parsing ------------------------------------------------------------------------
 
 _FORMATTER = string.Formatter()
-_FIELD_ROOT = re.compile(r"[.\[]")
 
 
 @functools.cache
 def template_variables(template: str) -> tuple[str, ...]:
     """The variables of an f-string template, in order of first appearance.
 
-    >>> template_variables("{b} {a} {b.upper} {{literal}} {c:>{width}}")
+    Fields are plain names: attribute access and indexing (``{user.name}``, ``{user[0]}``,
+    also inside a format spec) would run Python lookups on the input, so such a template is
+    refused.
+
+    >>> template_variables("{b} {a} {b!r} {{literal}} {c:>{width}}")
     ('b', 'a', 'c', 'width')
     """
     try:
@@ -157,14 +159,20 @@ def template_variables(template: str) -> tuple[str, ...]:
     for _literal, field, spec, _conversion in parsed:
         if field is None:
             continue
-        name = _FIELD_ROOT.split(field, maxsplit=1)[0]
-        if not name or name.isdigit():
+        if not field or field.isdigit():
             raise InputValidationError(
                 f"invalid template {shorten(template)!r}: positional field {{{field}}} "
                 "cannot be filled from a dict; name every variable, e.g. {topic}"
             )
-        if name not in names:
-            names.append(name)
+        if not field.isidentifier():
+            raise InputValidationError(
+                f"invalid template {shorten(template)!r}: field {{{shorten(field, 80)}}} is "
+                "not a plain variable name; templates allow {name} only (no attribute access "
+                "or indexing, which would run lookups on the input): pass the value itself as "
+                "a variable, and write {{ and }} for literal braces"
+            )
+        if field not in names:
+            names.append(field)
         if spec and "{" in spec:
             names.extend(n for n in template_variables(spec) if n not in names)
     return tuple(names)
@@ -283,7 +291,7 @@ class BasePromptTemplate(
             received = sorted(map(str, given))
             raise MissingVariablesError(
                 f"Input to {self.get_name()} is missing variables {missing}. "
-                f"Expected: {required} Received: {received}",
+                f"Expected: {required} Received: {shorten(received)}",
                 missing=missing,
                 received=received,
             )
@@ -510,13 +518,13 @@ def _coerce_entry(entry: object, position: int) -> _Entry:
             if len(names) != 1 or template.strip() != f"{{{names[0]}}}":
                 raise InputValidationError(
                     f"message {position}: a ('placeholder', ...) entry must be '{{variable}}', "
-                    f"got {template!r}"
+                    f"got {quoted(template)}"
                 )
             return MessagesPlaceholder(names[0], optional=True)
         factory = _TEMPLATE_ROLES.get(role)
         if factory is None:
             raise InputValidationError(
-                f"message {position}: unknown role {role!r}; expected one of "
+                f"message {position}: unknown role {quoted(role)}; expected one of "
                 f"{sorted([*_TEMPLATE_ROLES, 'placeholder'])}"
             )
         return factory(template)

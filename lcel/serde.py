@@ -31,7 +31,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
-from lcel.errors import InputValidationError, LcelError, shorten
+from lcel.errors import InputValidationError, LcelError, quoted, shorten
 from lcel.messages import (
     MESSAGE_CLASSES,
     BaseMessage,
@@ -112,7 +112,7 @@ def _structure_tagged(data: Any, target: Any) -> Any:  # Any: JSON data in, a va
         if len(concrete) != 1:
             raise InputValidationError(
                 f"cannot tell which {expected} this is: the dict has no 'type' tag "
-                f"(keys: {sorted(map(str, data))})"
+                f"(keys: {shorten(sorted(map(str, data)))})"
             )
         cls = concrete[0]
     else:
@@ -121,7 +121,7 @@ def _structure_tagged(data: Any, target: Any) -> Any:  # Any: JSON data in, a va
             allowed = sorted(t for t, c in _CLASS_BY_TAG.items()
                              if any(issubclass(c, m) for m in members))
             raise InputValidationError(
-                f"unknown 'type' tag {tag!r} for {expected}; expected one of {allowed}"
+                f"unknown 'type' tag {quoted(tag)} for {expected}; expected one of {allowed}"
             )
         cls = found
     return _structure_fields(cls)({k: v for k, v in data.items() if k != "type"}, cls)
@@ -147,13 +147,13 @@ def register_tagged(cls: type, tag: str | None = None) -> None:
     """Register an attrs class on :data:`converter` as a tagged member (``tag`` defaults to
     ``cls.type`` when the class has a string ``type`` attribute, else to its name)."""
     if not attrs.has(cls):
-        raise TypeError(f"register_tagged needs an attrs class, got {cls!r}")
+        raise TypeError(f"register_tagged needs an attrs class, got {quoted(cls)}")
     if tag is None:
         declared = getattr(cls, "type", None)
         tag = declared if isinstance(declared, str) else cls.__name__
     previous = _CLASS_BY_TAG.get(tag)
     if previous is not None and previous is not cls:
-        raise ValueError(f"tag {tag!r} is already registered for {previous.__qualname__}")
+        raise ValueError(f"tag {quoted(tag)} is already registered for {previous.__qualname__}")
     _CLASS_BY_TAG[tag] = cls
     _TAG_BY_CLASS[cls] = tag
     converter.register_unstructure_hook(cls, _unstructure_tagged)
@@ -275,5 +275,6 @@ required field missing @ $.content
     except cattrs.BaseValidationError as exc:
         name = getattr(tp, "__name__", None) or repr(tp)
         raise InputValidationError(
-            f"cannot read {name} from {shorten(data)}: {'; '.join(describe_error(exc))}"
+            f"cannot read {name} from {shorten(data)}: "
+            f"{shorten('; '.join(describe_error(exc)), 300)}"
         ) from exc

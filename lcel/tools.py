@@ -27,7 +27,7 @@ import inspect
 import json
 import typing
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Annotated, Any, ClassVar, Generic, NotRequired, TypedDict, overload
+from typing import Annotated, Any, ClassVar, Generic, NotRequired, TypedDict, cast, overload
 
 import attrs
 from jsonschema import Draft202012Validator
@@ -44,12 +44,69 @@ from lcel._jsonschema import (
 )
 from lcel._leaf import Component
 from lcel._types import OutT_co, T
-from lcel.errors import InputValidationError, shorten
+from lcel.errors import InputValidationError, LcelError, quoted, shorten
+from lcel.messages import ToolMessage
 
-__all__ = ["Tool", "ToolInput", "tool"]
+__all__ = ["Tool", "ToolException", "ToolInput", "is_tool_call", "tool"]
 
 ToolInput = Mapping[str, Any] | str  # Any: argument values, checked against the schema at run time
 """What a tool accepts: a dict of its arguments, or a str for a one-argument tool."""
+
+
+class ToolException(LcelError):
+    """Raised by a tool's function to report a failure the model may see and recover from:
+    a tool made with ``handle_tool_error`` turns it into an error result instead of raising."""
+
+
+ErrorHandler = bool | str | Callable[[Exception], str]
+"""How a tool answers a handled error: ``True`` (the error's text), a fixed text, or a
+function of the error."""
+
+
+def is_tool_call(value: object) -> bool:
+    """Whether ``value`` is a model's :class:`~lcel.messages.ToolCall` (``name``, ``args``,
+    ``id``, optionally ``type="tool_call"``) rather than a dict of arguments.
+
+    >>> is_tool_call({"name": "add", "args": {"a": 1}, "id": "call_1", "type": "tool_call"})
+    True
+    >>> is_tool_call({"a": 1})
+    False
+    """
+    if not isinstance(value, Mapping):
+        return False
+    kind = value.get("type")
+    if kind == "tool_call":
+        return True
+    return (
+        kind is None
+        and set(value) == {"name", "args", "id"}
+        and isinstance(value.get("args"), Mapping)
+        and isinstance(value.get("name"), str)
+    )
+
+
+def _handled_text(handler: ErrorHandler, error: Exception) -> str:
+    if handler is True:
+        return str(error) or type(error).__name__
+    if isinstance(handler, str):
+        return handler
+    if callable(handler):
+        return str(handler(error))
+    raise error
+
+
+def _result_content(value: object) -> str | list[Any]:  # Any: content parts
+    """A tool's return value as a message's content: text as it is, else JSON (else str)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(
+        isinstance(p, str) or (isinstance(p, dict) and "type" in p) for p in value
+    ) and value:
+        return value
+    try:
+        return json.dumps(to_json_value(json_converter().unstructure(value)), ensure_ascii=False)
+    except Exception:
+        return str(value)
 
 
 ToolInT_contra = TypeVar("ToolInT_contra", contravariant=True, default=ToolInput)
@@ -77,6 +134,13 @@ class Tool(Component[ToolInT_contra, OutT_co], Generic[OutT_co, ToolInT_contra])
     """The tool's name (``get_name()``): the function's name unless given."""
     description: str
     """What the tool does, for a model choosing tools: the docstring unless given."""
+    handle_tool_error: ErrorHandler = attrs.field(default=False, kw_only=True)
+    """When the function raises :class:`ToolException`: ``False`` re-raises it, else the
+    tool answers with an error text (a ``ToolMessage`` with ``status="error"`` when it was
+    called with a tool call)."""
+    handle_validation_error: ErrorHandler = attrs.field(default=False, kw_only=True)
+    """Same for arguments that do not fit the schema (an
+    :class:`~lcel.errors.InputValidationError`)."""
     _spec: _Spec = attrs.field(
         init=False,
         eq=False,
@@ -93,6 +157,9 @@ class Tool(Component[ToolInT_contra, OutT_co], Generic[OutT_co, ToolInT_contra])
         func: Callable[..., Awaitable[T]],
         name: str | None = None,
         description: str | None = None,
+        *,
+        handle_tool_error: ErrorHandler = False,
+        handle_validation_error: ErrorHandler = False,
     ) -> Tool[T]: ...
 
     @overload
@@ -102,6 +169,9 @@ class Tool(Component[ToolInT_contra, OutT_co], Generic[OutT_co, ToolInT_contra])
         func: Callable[..., T],
         name: str | None = None,
         description: str | None = None,
+        *,
+        handle_tool_error: ErrorHandler = False,
+        handle_validation_error: ErrorHandler = False,
     ) -> Tool[T]: ...
 
     @classmethod
@@ -110,14 +180,17 @@ class Tool(Component[ToolInT_contra, OutT_co], Generic[OutT_co, ToolInT_contra])
         func: Callable[..., Any],
         name: str | None = None,
         description: str | None = None,
+        *,
+        handle_tool_error: ErrorHandler = False,
+        handle_validation_error: ErrorHandler = False,
     ) -> Tool[Any]:
         """A tool calling ``func``, named after it and described by its docstring."""
         if not callable(func):
-            raise TypeError(f"a tool needs a function, got {type(func).__name__}: {func!r}")
+            raise TypeError(f"a tool needs a function, got {type(func).__name__}: {quoted(func)}")
         if name is None:
             name = getattr(func, "__name__", None)
             if not isinstance(name, str) or name == "<lambda>":
-                raise ValueError(f"cannot name a tool after {func!r}: pass name=...")
+                raise ValueError(f"cannot name a tool after {quoted(func)}: pass name=...")
         if description is None:
             description = inspect.getdoc(func) or ""
             if not description:
@@ -125,7 +198,13 @@ class Tool(Component[ToolInT_contra, OutT_co], Generic[OutT_co, ToolInT_contra])
                     f"tool {name!r} needs a description: give the function a docstring "
                     "or pass description=..."
                 )
-        return Tool(func, name=name, description=description)
+        return Tool(
+            func,
+            name=name,
+            description=description,
+            handle_tool_error=handle_tool_error,
+            handle_validation_error=handle_validation_error,
+        )
 
     # -- identity, types and schema ---------------------------------------------------------
 
@@ -166,6 +245,85 @@ class Tool(Component[ToolInT_contra, OutT_co], Generic[OutT_co, ToolInT_contra])
         config: RunnableConfig,
         **kwargs: Any,  # Any: arguments given with bind()
     ) -> OutT_co:
+        if is_tool_call(input):
+            call = cast(Mapping[str, Any], input)
+            try:
+                result = self._run(call["args"], config, kwargs)
+            except Exception as exc:
+                return self._failed(exc, call)  # type: ignore[return-value]
+            return self._message(result, call)  # type: ignore[return-value]
+        try:
+            return self._run(input, config, kwargs)
+        except (ToolException, InputValidationError) as exc:
+            return self._handled(exc)  # type: ignore[return-value]
+
+    async def _ainvoke(
+        self,
+        input: ToolInT_contra,
+        config: RunnableConfig,
+        **kwargs: Any,  # Any: arguments given with bind()
+    ) -> OutT_co:
+        if is_tool_call(input):
+            call = cast(Mapping[str, Any], input)
+            try:
+                result = await self._arun(call["args"], config, kwargs)
+            except Exception as exc:
+                return self._failed(exc, call)  # type: ignore[return-value]
+            return self._message(result, call)  # type: ignore[return-value]
+        try:
+            return await self._arun(input, config, kwargs)
+        except (ToolException, InputValidationError) as exc:
+            return self._handled(exc)  # type: ignore[return-value]
+
+    # -- tool calls and handled errors --------------------------------------------------------
+
+    def _handler_for(self, exc: Exception) -> ErrorHandler:
+        if isinstance(exc, ToolException):
+            return self.handle_tool_error
+        if isinstance(exc, InputValidationError):
+            return self.handle_validation_error
+        return False
+
+    def _handled(self, exc: Exception) -> str:
+        handler = self._handler_for(exc)
+        if handler is False:
+            raise exc
+        return _handled_text(handler, exc)
+
+    def _message(self, result: object, call: Mapping[str, Any]) -> ToolMessage:
+        """The tool's result as the answer to ``call`` (a result already a ToolMessage is
+        kept, with the call's id)."""
+        if isinstance(result, ToolMessage):
+            return attrs.evolve(result, tool_call_id=str(call.get("id") or result.tool_call_id))
+        return ToolMessage(
+            _result_content(result),
+            tool_call_id=str(call.get("id") or ""),
+            name=self.tool_name,
+        )
+
+    def _failed(self, exc: Exception, call: Mapping[str, Any]) -> ToolMessage:
+        """A handled error as an error result; an unhandled one re-raised, with a note
+        naming the tool call (the exception itself is unchanged)."""
+        handler = self._handler_for(exc)
+        if handler is False:
+            exc.add_note(
+                f"while running tool {self.tool_name!r} for the tool call "
+                f"{call.get('id')!r} with args {shorten(call.get('args'))}"
+            )
+            raise exc
+        return ToolMessage(
+            _handled_text(handler, exc),
+            tool_call_id=str(call.get("id") or ""),
+            name=self.tool_name,
+            status="error",
+        )
+
+    def _run(
+        self,
+        input: object,
+        config: RunnableConfig,
+        kwargs: Mapping[str, Any],  # Any: arguments given with bind()
+    ) -> OutT_co:
         args, kw = self._call_arguments(input, config, kwargs)
         if not self._spec.is_async:
             return self.func(*args, **kw)  # type: ignore[no-any-return]
@@ -176,11 +334,11 @@ class Tool(Component[ToolInT_contra, OutT_co], Generic[OutT_co, ToolInT_contra])
             )
         return asyncio.run(self.func(*args, **kw))  # type: ignore[no-any-return]
 
-    async def _ainvoke(
+    async def _arun(
         self,
-        input: ToolInT_contra,
+        input: object,
         config: RunnableConfig,
-        **kwargs: Any,  # Any: arguments given with bind()
+        kwargs: Mapping[str, Any],  # Any: arguments given with bind()
     ) -> OutT_co:
         args, kw = self._call_arguments(input, config, kwargs)
         if self._spec.is_async:
@@ -284,6 +442,8 @@ class _ToolFactory:
 
     name: str | None = None
     description: str | None = None
+    handle_tool_error: ErrorHandler = False
+    handle_validation_error: ErrorHandler = False
 
     @overload
     def __call__(self, func: Callable[..., Awaitable[T]], /) -> Tool[T]: ...
@@ -292,7 +452,13 @@ class _ToolFactory:
     def __call__(self, func: Callable[..., T], /) -> Tool[T]: ...
 
     def __call__(self, func: Callable[..., Any], /) -> Tool[Any]:
-        return Tool.from_function(func, self.name, self.description)
+        return Tool.from_function(
+            func,
+            self.name,
+            self.description,
+            handle_tool_error=self.handle_tool_error,
+            handle_validation_error=self.handle_validation_error,
+        )
 
 
 @overload
@@ -304,11 +470,24 @@ def tool(func: Callable[..., T], /) -> Tool[T]: ...
 
 
 @overload
-def tool(name: str, /, *, description: str | None = None) -> _ToolFactory: ...
+def tool(
+    name: str,
+    /,
+    *,
+    description: str | None = None,
+    handle_tool_error: ErrorHandler = False,
+    handle_validation_error: ErrorHandler = False,
+) -> _ToolFactory: ...
 
 
 @overload
-def tool(*, name: str | None = None, description: str | None = None) -> _ToolFactory: ...
+def tool(
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    handle_tool_error: ErrorHandler = False,
+    handle_validation_error: ErrorHandler = False,
+) -> _ToolFactory: ...
 
 
 def tool(
@@ -317,6 +496,8 @@ def tool(
     *,
     name: str | None = None,
     description: str | None = None,
+    handle_tool_error: ErrorHandler = False,
+    handle_validation_error: ErrorHandler = False,
 ) -> Tool[Any] | _ToolFactory:
     """Make a :class:`Tool` of a function: ``@tool``, ``@tool("name")``, ``@tool(name=...)``.
 
@@ -326,13 +507,17 @@ def tool(
     >>> look_up.get_name(), look_up.invoke("lcel")
     ('search', ['lcel'])
     """
+    handlers = {
+        "handle_tool_error": handle_tool_error,
+        "handle_validation_error": handle_validation_error,
+    }
     if func_or_name is None:
-        return _ToolFactory(name, description)
+        return _ToolFactory(name, description, **handlers)
     if isinstance(func_or_name, str):
         if name is not None:
             raise TypeError(f"tool name given twice: {func_or_name!r} and name={name!r}")
-        return _ToolFactory(func_or_name, description)
-    return Tool.from_function(func_or_name, name, description)
+        return _ToolFactory(func_or_name, description, **handlers)
+    return Tool.from_function(func_or_name, name, description, **handlers)
 
 
 # -- reading a signature --------------------------------------------------------------------
@@ -359,7 +544,7 @@ class _Spec:
         try:
             signature = inspect.signature(func)
         except (TypeError, ValueError) as exc:
-            raise TypeError(f"cannot read the signature of {func!r}: {exc}") from exc
+            raise TypeError(f"cannot read the signature of {quoted(func)}: {exc}") from exc
         hints = _type_hints(func, tool_name)
         names: list[str] = []
         required: list[str] = []
@@ -538,7 +723,7 @@ def _needs_structuring(tp: Any) -> bool:  # Any: a type form
 
 
 def _names(names: list[str]) -> str:
-    return ", ".join(repr(n) for n in names) if names else "no arguments"
+    return shorten(", ".join(repr(n) for n in names), 300) if names else "no arguments"
 
 
 def _path_text(path: Any) -> str:  # Any: jsonschema's deque of str/int

@@ -52,7 +52,7 @@ from typing import Any, Literal, NotRequired, TypedDict, overload
 import jsonpatch
 
 from lcel._interpreter._combine import NOTHING, stream_add
-from lcel._interpreter._trace import MultiTracer, Run, Tracer
+from lcel._interpreter._trace import Run, Tracer
 
 __all__ = [
     "EventData",
@@ -315,17 +315,11 @@ async def _drive(
     node: Any, x: Any, config: Any, make_tracer: Callable[[_Channel], Tracer]
 ) -> AsyncGenerator[Any, None]:
     """Run ``node`` traced by ``make_tracer(channel)``; yield what the tracer pushes."""
-    from lcel._interpreter._ctx import Ctx, make_ctx
+    from lcel._interpreter._ctx import make_ctx
 
     loop = asyncio.get_running_loop()
     channel = _Channel(loop)
-    tracer = make_tracer(channel)
-    base = make_ctx(config)
-    if base.tracer is not None:
-        tracer = MultiTracer([base.tracer, tracer])
-    ctx = Ctx(
-        base.config, base.depth, tracer, base.parent, base.run_name, base.run_id, base.step_tag
-    )
+    ctx = make_ctx(config).traced_by(make_tracer(channel))
     task = loop.create_task(_produce(node, x, ctx, channel))
     items = channel.items
     try:
@@ -405,8 +399,11 @@ class _EventTracer:
         self.selected = selected
         self.v2 = v2
         self.runs: dict[Run, _RunInfo] = {}
+        self.root: Run | None = None
 
     def on_start(self, run: Run) -> None:
+        if self.root is None:
+            self.root = run
         if self.selected is not None and not self.selected(run):
             return
         prefix = "on_" + run.run_type
@@ -440,9 +437,12 @@ class _EventTracer:
         if info is None:
             return
         output = run.output if self.v2 else _v1_output(run.run_type, run.output)
+        # A chain root was handed its input directly: its end reports the output only (as
+        # langchain-core does; the seed page's table keeps a root prompt's or tool's input);
+        # a step fed a stream learns its input at its end.
         data: EventData = (
             {"output": output}
-            if run.input is NOTHING
+            if run.input is NOTHING or (run is self.root and run.run_type == "chain")
             else {"input": _shown_input(run), "output": output}
         )
         self.push({"event": info.prefix + "_end", **info.base, "data": data})

@@ -28,7 +28,7 @@ from lcel._config import RunnableConfig
 from lcel._leaf import Component
 from lcel.documents import Document
 from lcel.embeddings import Embeddings
-from lcel.errors import InputValidationError, shorten
+from lcel.errors import InputValidationError, quoted, shorten
 
 __all__ = ["DocumentFilter", "InMemoryVectorStore", "VectorStoreRetriever"]
 
@@ -42,7 +42,7 @@ _MIN_CAPACITY = 16
 
 def _check_k(k: object) -> int:
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise ValueError(f"k must be a positive int (the number of documents), got {k!r}")
+        raise ValueError(f"k must be a positive int (the number of documents), got {quoted(k)}")
     return k
 
 
@@ -265,7 +265,9 @@ class InMemoryVectorStore:
         only scores at least this; implied by ``search_type="similarity_score_threshold"``).
         """
         if search_type not in _SEARCH_TYPES:
-            raise ValueError(f"search_type must be one of {_SEARCH_TYPES}, got {search_type!r}")
+            raise ValueError(
+                f"search_type must be one of {_SEARCH_TYPES}, got {quoted(search_type)}"
+            )
         options = dict(search_kwargs or {})
         unknown = set(options) - _SEARCH_KWARGS
         if unknown:
@@ -371,7 +373,9 @@ def _unit_rows(matrix: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
 
 def _check_query(query: object) -> None:
     if not isinstance(query, str):
-        raise TypeError(f"a search query must be a str, got {type(query).__name__}: {query!r}")
+        raise TypeError(
+            f"a search query must be a str, got {type(query).__name__}: {quoted(query)}"
+        )
 
 
 def _documents(

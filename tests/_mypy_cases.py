@@ -1,4 +1,6 @@
-"""Checking a reject program's ``# E: [code]`` marks against what mypy reported for it."""
+"""Checking a program's marks against what mypy reported for it: a reject program's
+``# E: [code]`` lines, an accept program's ``# R:`` (with the plugin) and ``# R1:`` (layer 1
+alone, without the plugin) revealed types; both reveal marks may share a line, in any order."""
 
 from __future__ import annotations
 
@@ -25,3 +27,17 @@ def assert_reported(path: Path, found: list[re.Match[str]]) -> None:
             assert code in got[line], f"{path.name}:{line}: expected [{code}], got {got[line]}"
     unexpected = {k: v for k, v in got.items() if k not in expected}
     assert not unexpected, f"{path.name}: unexpected errors {unexpected}"
+
+
+_REVEAL_MARK = re.compile(r"#\s*(R1?):\s*(.*?)\s*(?=#\s*R1?:|$)")
+
+
+def expected_reveals(path: Path, mark: str = "R") -> dict[int, str]:
+    """The revealed types ``path`` expects, by line: ``mark`` is ``"R"`` (with the plugin) or
+    ``"R1"`` (without it)."""
+    out: dict[int, str] = {}
+    for i, line in enumerate(path.read_text().splitlines(), 1):
+        for m in _REVEAL_MARK.finditer(line):
+            if m[1] == mark:
+                out[i] = m[2]
+    return out

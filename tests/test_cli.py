@@ -51,6 +51,17 @@ def slow(p: Point) -> int:
     return p["x"] * 10
 
 
+def fail_or_sleep(p: Point) -> int:
+    if p["x"] < 0:
+        raise ValueError(f"negative x: {p['x']}")
+    time.sleep(0.3)
+    return p["x"]
+
+
+def shout(text: str) -> str:
+    raise ValueError("cannot shout " + text)
+
+
 def as_dict(p: Point) -> dict[str, object]:
     return {"sum": p["x"] + p["y"], "items": [p["x"], p["y"]]}
 
@@ -58,6 +69,8 @@ def as_dict(p: Point) -> dict[str, object]:
 adder = RunnableLambda(add)
 failing = RunnableLambda(fail)
 slow_chain = RunnableLambda(slow)
+fail_or_slow = RunnableLambda(fail_or_sleep)
+shouting = RunnableLambda(shout)
 to_dict = RunnableLambda(as_dict)
 messages = ChatPromptTemplate.from_template("hi {name}") | FakeListChatModel(responses=["hello"])
 slow_stream = FakeListChatModel(responses=["abcdefgh"], chunk_delay=0.15)
@@ -181,9 +194,35 @@ def test_run_int_output(capsys: pytest.CaptureFixture[str], targets: Path) -> No
 
 
 def test_run_plain_text_input_for_a_string_runnable(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "run", RETRIEVAL, "--input", "where did harrison work?")
+    code, out, _ = run(capsys, "run", RETRIEVAL, "--input-text", "where did harrison work?")
     assert code == 0
     assert "Kensho" in out
+    code, out, _ = run(capsys, "run", RETRIEVAL, "--input", '"where did harrison work?"')
+    assert code == 0
+    assert "Kensho" in out
+
+
+@pytest.mark.parametrize("text", ['{"a": 1', "where did harrison work?", "[1, 2"])
+def test_run_input_that_is_not_json_is_an_error_even_for_a_string_runnable(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str
+) -> None:
+    target = tmp_path / "echo_target.py"
+    target.write_text(
+        "from lcel import RunnableLambda\n"
+        "def echo(s: str) -> str:\n"
+        "    return 'ran: ' + s\n"
+        "echo = RunnableLambda(echo)\n"
+    )
+    code, out, err = run(capsys, "run", f"{target}:echo", "--input", text)
+    assert (code, out) == (2, "")
+    assert "--input is not valid JSON" in err
+    assert "--input-text" in err  # says how to pass raw text
+    assert err.count("\n") == 1
+    code, out, _ = run(capsys, "run", f"{target}:echo", "--input-text", text)
+    assert (code, out) == (0, f"ran: {text}\n")
+    code, _, err = run(capsys, "run", f"{target}:echo", "--input-text", text, "-i", '"x"')
+    assert code == 2
+    assert "give the input once" in err
 
 
 def test_run_input_file_and_stdin(
@@ -237,9 +276,9 @@ def test_input_that_is_not_json(capsys: pytest.CaptureFixture[str]) -> None:
     [
         ("no_colon", "must look like"),
         ("does/not/exist.py:chain", "no such file"),
-        ("lcel_no_such_module_xyz:chain", "cannot import module"),
+        ("lcel_no_such_module_xyz:chain", "cannot import 'lcel_no_such_module_xyz'"),
         ("{targets}:missing", "has no attribute 'missing'"),
-        ("{targets}:not_runnable", "not a Runnable"),
+        ("{targets}:not_runnable", "is a int, not an lcel Runnable"),
     ],
 )
 def test_bad_targets_are_one_line_errors(
@@ -472,15 +511,151 @@ def test_batch_resume_skips_done_lines_and_repairs_a_truncated_one(
     assert (got[2]["output"], got[4]["output"], got[5]["output"]) == (3, 5, 6)
 
 
-def test_batch_without_resume_starts_over(
+def test_batch_refuses_an_output_holding_results(
     capsys: pytest.CaptureFixture[str], targets: Path, tmp_path: Path
 ) -> None:
     inp = tmp_path / "in.jsonl"
     inp.write_text('{"x": 1, "y": 1}\n')
     out = tmp_path / "out.jsonl"
-    out.write_text('{"line": 1, "output": -1}\n')
+    finished = '{"line": 1, "output": -1}\n{"line": 2, "output": -2}\n'
+    out.write_text(finished)
+    code, stdout, err = run(capsys, "batch", f"{targets}:adder", str(inp), "-o", str(out))
+    assert (code, stdout) == (2, "")
+    assert err.count("\n") == 1
+    assert "output exists; use --resume or --overwrite" in err
+    assert out.read_text() == finished  # nothing lost
+    code, _, err = run(
+        capsys, "batch", f"{targets}:adder", str(inp), "-o", str(out), "--resume", "--overwrite"
+    )
+    assert code == 2
+    assert out.read_text() == finished
+    # --overwrite: the user asked for it
+    assert run(capsys, "batch", f"{targets}:adder", str(inp), "-o", str(out), "--overwrite")[0] == 0
+    assert records(out) == [{"line": 1, "output": 2}]
+    # the input itself is never the output, even with --overwrite
+    code, _, err = run(capsys, "batch", f"{targets}:adder", str(inp), "-o", str(inp), "--overwrite")
+    assert (code, inp.read_text()) == (2, '{"x": 1, "y": 1}\n')
+    assert "the output is the input file" in err
+    # an empty file holds nothing to lose
+    out.write_text("")
     assert run(capsys, "batch", f"{targets}:adder", str(inp), "-o", str(out))[0] == 0
     assert records(out) == [{"line": 1, "output": 2}]
+
+
+def test_batch_resume_runs_failed_lines_again(
+    capsys: pytest.CaptureFixture[str], targets: Path, tmp_path: Path
+) -> None:
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("".join(json.dumps({"x": x, "y": 1}) + "\n" for x in (1, 2, 3)))
+    out = tmp_path / "out.jsonl"
+    failed = '{"line": 2, "error": {"type": "TimeoutError", "message": "flaky"}}\n'
+    out.write_text('{"line": 1, "output": -1}\n' + failed)
+    code, _, err = run(capsys, "batch", f"{targets}:adder", str(inp), "-o", str(out), "--resume")
+    assert code == 0, err
+    assert "1 line(s) already done, running 1 failed line(s) again" in err
+    final = records(out)
+    assert final == [  # the superseded error record is gone; the rest stays as written
+        {"line": 1, "output": -1},
+        {"line": 2, "output": 3},
+        {"line": 3, "output": 4},
+    ]
+
+
+def test_batch_resume_exits_1_while_a_line_is_still_failed(
+    capsys: pytest.CaptureFixture[str], targets: Path, tmp_path: Path
+) -> None:
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("".join(json.dumps({"x": x, "y": 0}) + "\n" for x in (1, -2, 3)))
+    out = tmp_path / "out.jsonl"
+    failed = '{"line": 2, "error": {"type": "ValueError", "message": "old"}}\n'
+    out.write_text('{"line": 1, "output": 1}\n' + failed)
+    # --skip-failed: the old behaviour (line 2 not run again), but the exit status says so
+    code, _, err = run(
+        capsys, "batch", f"{targets}:failing", str(inp), "-o", str(out), "--resume", "--skip-failed"
+    )
+    assert code == 1
+    assert "2 skipped (already done), 1 line(s) of the output failed" in err
+    assert records(out) == [{"line": 1, "output": 1}, json.loads(failed), {"line": 3, "output": 3}]
+    # a resume with nothing left to run still reports the failed line
+    code, _, _ = run(
+        capsys, "batch", f"{targets}:failing", str(inp), "-o", str(out), "--resume", "--skip-failed"
+    )
+    assert code == 1
+    # without --skip-failed line 2 runs again, fails again: one record for it, exit 1
+    code, _, _ = run(capsys, "batch", f"{targets}:failing", str(inp), "-o", str(out), "--resume")
+    assert code == 1
+    got = records(out)
+    assert [r["line"] for r in got] == [1, 3, 2]
+    assert got[2]["error"] == {"type": "ValueError", "message": "negative x: -2"}
+    code, _, err = run(capsys, "batch", f"{targets}:adder", str(inp), "-o", "x", "--skip-failed")
+    assert (code, err.count("\n")) == (2, 1)
+    assert "--skip-failed goes with --resume" in err
+
+
+def test_batch_fail_fast_starts_no_new_line(
+    capsys: pytest.CaptureFixture[str], targets: Path, tmp_path: Path
+) -> None:
+    inp = tmp_path / "in.jsonl"
+    xs = (-1, 2, 3, 4, 5, 6, 7)  # line 1 fails at once; the others take a while
+    inp.write_text("".join(json.dumps({"x": x, "y": 0}) + "\n" for x in xs))
+    out = tmp_path / "out.jsonl"
+    code, _, err = run(
+        capsys,
+        "batch",
+        f"{targets}:fail_or_slow",
+        str(inp),
+        "-o",
+        str(out),
+        "--fail-fast",
+        "--max-concurrency",
+        "2",
+    )
+    assert code == 1
+    assert "line 1 failed (ValueError: negative x: -1); stopping (--fail-fast)" in err
+    got = by_line(out)
+    assert 1 in got
+    assert set(got) <= {1, 2}  # at most the line already running beside it finished
+    if 2 in got:
+        assert got[2] == {"line": 2, "output": 2}  # a line that ran is written
+
+
+def test_batch_fail_fast_on_a_bad_line_schedules_none_after_it(
+    capsys: pytest.CaptureFixture[str], targets: Path, tmp_path: Path
+) -> None:
+    inp = tmp_path / "in.jsonl"
+    lines = [json.dumps({"x": x, "y": 0}) for x in (1, 2)] + ["{not json"]
+    lines += [json.dumps({"x": x, "y": 0}) for x in (4, 5, 6, 7)]
+    inp.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out.jsonl"
+    # eight workers for seven lines: without the check at scheduling time all would start
+    argv = ["batch", f"{targets}:fail_or_slow", str(inp), "-o", str(out), "--fail-fast"]
+    code, _, err = run(capsys, *argv)
+    assert code == 1
+    assert "line 3 failed (JSONDecodeError" in err
+    got = by_line(out)
+    assert 3 in got
+    assert set(got) <= {1, 2, 3}
+    assert all(got[n] == {"line": n, "output": n} for n in got if n != 3)
+
+
+def test_traceback_before_or_after_the_command(
+    capsys: pytest.CaptureFixture[str], targets: Path, tmp_path: Path
+) -> None:
+    argv = ["run", f"{targets}:failing", "--input", '{"x": -1, "y": 0}']
+    for where in (["--traceback", *argv], [*argv, "--traceback"]):
+        code, _, err = run(capsys, *where)
+        assert code == 1
+        assert "Traceback (most recent call last)" in err
+        assert err.strip().endswith("lcel run: failed: ValueError: negative x: -1")
+    inp = tmp_path / "in.jsonl"
+    inp.write_text('{"x": 1, "y": 1}\n')
+    out = tmp_path / "out.jsonl"
+    code, _, err = run(capsys, "batch", f"{targets}:adder", str(inp), "-o", str(out), "--traceback")
+    assert (code, records(out)) == (0, [{"line": 1, "output": 2}])
+    for where in (["--traceback", "schema", "nowhere.py"], ["schema", "nowhere.py", "--traceback"]):
+        code, _, err = run(capsys, *where, "--stdout")
+        assert code == 2
+        assert "Traceback (most recent call last)" in err
 
 
 def test_batch_missing_input_file(capsys: pytest.CaptureFixture[str], targets: Path) -> None:
@@ -671,3 +846,35 @@ def test_output_into_a_closed_pipe_is_quiet() -> None:
     )
     assert result.stdout.count("\n") == 1
     assert "Traceback" not in result.stderr
+
+
+def test_a_huge_input_gives_short_errors(
+    capsys: pytest.CaptureFixture[str], targets: Path, tmp_path: Path
+) -> None:
+    big = "z" * 5_000_000
+    f = tmp_path / "big.json"
+    f.write_text(json.dumps({"x": big, "y": 1}))
+    code, out, err = run(capsys, "run", f"{targets}:adder", "--input-file", str(f))
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert len(err) < 1500
+    assert "field 'x'" in err
+    assert "(5000002 chars)" in err
+    # an error raised by the run itself, quoting the input
+    code, _, err = run(capsys, "run", f"{targets}:shouting", "--input-text", big)
+    assert code == 1
+    assert err.startswith("lcel run: failed: ValueError: cannot shout zzz")
+    assert len(err) < 1500
+    # batch error records stay short too
+    inp = tmp_path / "in.jsonl"
+    inp.write_text(json.dumps({"x": big, "y": 1}) + "\n" + json.dumps(big) + "\n")
+    out_file = tmp_path / "out.jsonl"
+    assert run(capsys, "batch", f"{targets}:adder", str(inp), "-o", str(out_file))[0] == 1
+    assert out_file.stat().st_size < 5000
+    assert "(5000002 chars)" in by_line(out_file)[1]["error"]["message"]
+    argv = ["batch", f"{targets}:shouting", str(inp), "-o", str(out_file), "--overwrite"]
+    assert run(capsys, *argv)[0] == 1
+    assert out_file.stat().st_size < 5000
+    got = by_line(out_file)
+    assert got[2]["error"]["type"] == "ValueError"
+    assert got[2]["error"]["message"].startswith("cannot shout zzz")

@@ -241,7 +241,7 @@ def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
         ("missing_module_xyz", "cannot import 'missing_module_xyz': ModuleNotFoundError"),
         ("broken.py", "cannot import 'broken.py': ZeroDivisionError"),
         ("nowhere.py", "cannot import 'nowhere.py': no such file"),
-        ("jokes.py:nope", "has no name 'nope'"),
+        ("jokes.py:nope", "'jokes.py' has no attribute 'nope'"),
         ("jokes.py:NOT_A_RUNNABLE", "jokes.py:NOT_A_RUNNABLE is a int, not an lcel Runnable"),
         ("empty.py", "no lcel Runnable found"),
         ("not a module", "bad target 'not a module'"),
@@ -373,3 +373,41 @@ def test_a_file_the_program_already_imported_is_not_executed_again(
 
     assert main([str(tmp_path / "jokes.py:chain"), "--out", "out"]) == 0
     assert sys.modules["jokes"] is jokes  # reused, not replaced by a fresh copy
+
+
+def test_check_gives_the_same_answer_from_any_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "proj"
+    write(project / "pyproject.toml", "[project]\nname = 'proj'\n")
+    write(project / "app" / "jokes.py", JOKES)
+    monkeypatch.chdir(project)
+    assert main(["app/jokes.py", "--out", "schemas"]) == 0
+    bundle = read_json(project / "schemas" / "jokes.bundle.json")
+    assert isinstance(bundle, dict)
+    assert bundle["module"] == "app/jokes.py"  # relative to the project root
+    for cwd, target, out in [
+        (project / "app", "jokes.py", "../schemas"),
+        (tmp_path, "proj/app/jokes.py", "proj/schemas"),
+        (project / "schemas", str(project / "app" / "jokes.py"), "."),
+    ]:
+        monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        assert main([target, "--out", out, "--check"]) == 0, capsys.readouterr().out
+
+
+def test_check_of_a_module_target_from_a_folder_of_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "proj2"
+    write(project / "pyproject.toml", "[project]\nname = 'proj2'\n")
+    write(project / "layered_app" / "__init__.py", "")
+    write(project / "layered_app" / "jokes.py", JOKES)
+    monkeypatch.chdir(project)
+    assert main(["layered_app.jokes", "--out", "schemas"]) == 0
+    for name in [n for n in sys.modules if n.startswith("layered_app")]:
+        del sys.modules[name]  # imported afresh from the subfolder
+    monkeypatch.chdir(project / "layered_app")
+    capsys.readouterr()
+    assert main(["layered_app.jokes", "--out", "../schemas", "--check"]) == 0, capsys.readouterr()
+    assert str(project) not in sys.path  # only while it loads

@@ -143,7 +143,8 @@ def test_seed_chain_v2_all_events() -> None:
     assert root["tags"] == []
     last = events[-1]
     assert (last["event"], last["name"]) == ("on_chain_end", "RunnableSequence")
-    assert last["data"] == {"input": "where did harrison work?", "output": ANSWER}
+    # The root was handed its input: its end carries the output only (as langchain-core).
+    assert last["data"] == {"output": ANSWER}
     assert last["run_id"] == root["run_id"]
 
     counts: dict[str, int] = {}
@@ -162,7 +163,9 @@ def test_seed_chain_v2_all_events() -> None:
         "on_parser_start": 1,
         "on_parser_stream": n,
         "on_parser_end": 1,
-        "on_chain_stream": n,  # the root's chunks
+        # the root's chunks, then (every step streams) the parallel's two keyed chunks and
+        # the passthrough's one; the retriever, like the prompt, reports none
+        "on_chain_stream": n + 3,
     }
     by_kind = {e["event"]: e for e in events if not e["event"].endswith("_stream")}
     prompt_end = by_kind["on_prompt_end"]
@@ -193,10 +196,19 @@ def test_seed_chain_v2_all_events() -> None:
     model_chunks = [e["data"]["chunk"] for e in events if e["event"] == "on_chat_model_stream"]
     assert all(isinstance(c, AIMessageChunk) for c in model_chunks)
     assert "".join(str(c.content) for c in model_chunks) == ANSWER
-    root_chunks = [e["data"]["chunk"] for e in events if e["event"] == "on_chain_stream"]
+    root_chunks = [
+        e["data"]["chunk"]
+        for e in events
+        if e["event"] == "on_chain_stream" and e["name"] == "RunnableSequence"
+    ]
     assert "".join(root_chunks) == ANSWER
     # Each model chunk is reported by the model, then the parser, then the root.
-    streams = [e["event"] for e in events if e["event"].endswith("_stream")]
+    streams = [
+        e["event"]
+        for e in events
+        if e["event"].endswith("_stream") and e["name"] != "RunnablePassthrough"
+        and not e["name"].startswith("RunnableParallel")
+    ]
     assert streams[:3] == ["on_chat_model_stream", "on_parser_stream", "on_chain_stream"]
 
 
@@ -286,10 +298,8 @@ def test_with_config_name_tags_metadata() -> None:
     ]
     assert all(e["tags"] == ["t1"] and e["metadata"] == {"k": "v"} for e in events)
     assert events[1]["data"] == {"chunk": "hello world!, goodbye world!"}
-    assert events[2]["data"] == {
-        "input": ["hello world!", "goodbye world!"],
-        "output": "hello world!, goodbye world!",
-    }
+    assert events[0]["data"] == {"input": ["hello world!", "goodbye world!"]}
+    assert events[2]["data"] == {"output": "hello world!, goodbye world!"}
     # The caller's config reaches every run too.
     events = run(collect(step, ["a"], config={"tags": ["outer"], "run_name": "ignored?"}))
     assert events[0]["tags"] == ["outer", "t1"]
@@ -509,19 +519,22 @@ def test_failing_step_reports_its_end_with_the_error_then_raises() -> None:
     events, error = run(main())
     assert isinstance(error, ValueError)
     assert str(error) == "boom"
+    # langchain-core's order up to the failure (each step streams; a step starts on its
+    # first input chunk); then lcel's choice: error end events for the failed runs.
     assert kinds(events) == [
         ("on_chain_start", "RunnableSequence"),
         ("on_chain_start", "ok"),
-        ("on_chain_end", "ok"),
+        ("on_chain_stream", "ok"),
         ("on_chain_start", "boom"),
+        ("on_chain_end", "ok"),
         ("on_chain_end", "boom"),
         ("on_chain_end", "RunnableSequence"),
     ]
-    boom_end = events[4]["data"]
+    boom_end = events[5]["data"]
     assert boom_end["error"] is error
     assert boom_end["input"] == 2
     assert "output" not in boom_end
-    assert events[5]["data"]["error"] is error
+    assert events[6]["data"]["error"] is error
 
 
 def test_error_in_a_streaming_model_mid_stream() -> None:
@@ -700,5 +713,167 @@ def test_event_order_matches_langchain_for_prompt_model_parser() -> None:
         ("on_chain_stream", "RunnableSequence", ["chunk"]),
         ("on_chat_model_end", "FakeListChatModel", ["input", "output"]),
         ("on_parser_end", "StrOutputParser", ["input", "output"]),
-        ("on_chain_end", "RunnableSequence", ["input", "output"]),
+        ("on_chain_end", "RunnableSequence", ["output"]),
+    ]
+
+
+# -- the peer's shapes (observed with langchain-core 1.5.0, hard-coded here) ---------------------
+
+PEER_THREE_LAMBDAS = [
+    ("on_chain_start", "RunnableSequence", ["input"]),
+    ("on_chain_start", "a", []),
+    ("on_chain_stream", "a", ["chunk"]),
+    ("on_chain_start", "b", []),
+    ("on_chain_end", "a", ["input", "output"]),
+    ("on_chain_stream", "b", ["chunk"]),
+    ("on_chain_start", "c", []),
+    ("on_chain_end", "b", ["input", "output"]),
+    ("on_chain_stream", "c", ["chunk"]),
+    ("on_chain_stream", "RunnableSequence", ["chunk"]),
+    ("on_chain_end", "c", ["input", "output"]),
+    ("on_chain_end", "RunnableSequence", ["output"]),
+]
+
+
+def shapes(events: list[StreamEvent]) -> list[tuple[str, str, list[str]]]:
+    return [(e["event"], e["name"], sorted(e["data"])) for e in events]
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_sequence_of_non_streaming_steps_streams_every_step_like_the_peer(version: str) -> None:
+    chain = (
+        RunnableLambda(lambda x: x + 1, name="a")
+        | RunnableLambda(lambda x: x * 2, name="b")
+        | RunnableLambda(lambda x: x - 3, name="c")
+    )
+    events = run(collect(chain, 1, version=version))
+    assert shapes(events) == PEER_THREE_LAMBDAS
+    chunks = [(e["name"], e["data"]["chunk"]) for e in events if e["event"] == "on_chain_stream"]
+    assert chunks == [("a", 2), ("b", 4), ("c", 1), ("RunnableSequence", 1)]
+    ends = {e["name"]: e["data"] for e in events if e["event"] == "on_chain_end"}
+    assert ends["a"] == {"input": 1, "output": 2}
+    assert ends["b"] == {"input": 2, "output": 4}
+    assert ends["RunnableSequence"] == {"output": 1}
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_root_end_carries_only_the_output_like_the_peer(version: str) -> None:
+    events = run(collect(RunnableLambda(lambda x: x + 1, name="one"), 1, version=version))
+    assert shapes(events) == [
+        ("on_chain_start", "one", ["input"]),
+        ("on_chain_stream", "one", ["chunk"]),
+        ("on_chain_end", "one", ["output"]),
+    ]
+    assert events[0]["data"] == {"input": 1}
+    assert events[-1]["data"] == {"output": 2}
+
+
+def test_nested_sequence_and_pick_stream_their_steps_like_the_peer() -> None:
+    inner = (
+        RunnableLambda(lambda x: x + 1, name="i1") | RunnableLambda(lambda x: x + 2, name="i2")
+    ).with_config(run_name="inner")
+    pre = RunnableLambda(lambda x: x, name="pre")
+    chain = pre | inner | RunnableLambda(lambda x: x, name="post")
+    assert shapes(run(collect(chain, 1))) == [
+        ("on_chain_start", "RunnableSequence", ["input"]),
+        ("on_chain_start", "pre", []),
+        ("on_chain_stream", "pre", ["chunk"]),
+        ("on_chain_start", "inner", []),
+        ("on_chain_start", "i1", []),
+        ("on_chain_end", "pre", ["input", "output"]),
+        ("on_chain_stream", "i1", ["chunk"]),
+        ("on_chain_start", "i2", []),
+        ("on_chain_end", "i1", ["input", "output"]),
+        ("on_chain_stream", "i2", ["chunk"]),
+        ("on_chain_stream", "inner", ["chunk"]),
+        ("on_chain_start", "post", []),
+        ("on_chain_end", "i2", ["input", "output"]),
+        ("on_chain_end", "inner", ["input", "output"]),
+        ("on_chain_stream", "post", ["chunk"]),
+        ("on_chain_stream", "RunnableSequence", ["chunk"]),
+        ("on_chain_end", "post", ["input", "output"]),
+        ("on_chain_end", "RunnableSequence", ["output"]),
+    ]
+    picked = RunnableLambda(lambda x: {"a": x, "b": 2}, name="pre") | RunnablePassthrough().pick(
+        "a"
+    )
+    assert shapes(run(collect(picked, 1))) == [
+        ("on_chain_start", "RunnableSequence", ["input"]),
+        ("on_chain_start", "pre", []),
+        ("on_chain_stream", "pre", ["chunk"]),
+        ("on_chain_start", "RunnablePassthrough", []),
+        ("on_chain_stream", "RunnablePassthrough", ["chunk"]),
+        ("on_chain_start", "RunnablePick<a>", []),
+        ("on_chain_stream", "RunnablePick<a>", ["chunk"]),
+        ("on_chain_stream", "RunnableSequence", ["chunk"]),
+        ("on_chain_end", "pre", ["input", "output"]),
+        ("on_chain_end", "RunnablePassthrough", ["input", "output"]),
+        ("on_chain_end", "RunnablePick<a>", ["input", "output"]),
+        ("on_chain_end", "RunnableSequence", ["output"]),
+    ]
+
+
+def test_untraced_stream_keeps_the_invoke_fast_path() -> None:
+    """Nobody listens: a step followed by one that needs its whole input is invoked, not
+    streamed; under astream_events the same step streams (to report its chunks)."""
+    calls: list[str] = []
+
+    @attrs.frozen
+    class Both(Component[int, int]):
+        def _invoke(self, input: int, config: RunnableConfig, **kwargs: Any) -> int:
+            calls.append("invoke")
+            return input
+
+        def _stream(self, input: int, config: RunnableConfig, **kwargs: Any) -> Iterator[int]:
+            calls.append("stream")
+            yield input
+
+    chain = Both() | RunnableLambda(lambda x: x * 10)
+    assert list(chain.stream(1)) == [10]
+    assert calls == ["invoke"]
+    calls.clear()
+    run(collect(chain, 1))
+    assert calls == ["stream"]
+
+
+def keyed_source() -> Runnable[int, dict[str, int]]:
+    def gen(chunks: Iterator[int]) -> Iterator[dict[str, int]]:
+        for x in chunks:
+            yield {"a": x}
+            yield {"b": x + 1}
+
+    from lcel import RunnableGenerator
+
+    return RunnableGenerator(gen)
+
+
+def test_assign_streams_passed_keys_first_then_new_keys_like_the_peer() -> None:
+    chain = keyed_source().assign(
+        c=RunnableLambda(lambda d: d["a"] + d["b"]), d=RunnableLambda(lambda d: "x")
+    )
+    chunks = list(chain.stream(1))
+    assert chunks[:2] == [{"a": 1}, {"b": 2}]
+    assert sorted(chunks[2:], key=lambda c: sorted(c)) == [{"c": 3}, {"d": "x"}]
+
+    async def main() -> list[Any]:
+        return [c async for c in chain.astream(1)]
+
+    achunks = run(main())
+    assert achunks[:2] == [{"a": 1}, {"b": 2}]
+    assert sorted(achunks[2:], key=lambda c: sorted(c)) == [{"c": 3}, {"d": "x"}]
+    assert chain.invoke(1) == {"a": 1, "b": 2, "c": 3, "d": "x"}
+
+
+def test_assign_events_report_each_passed_chunk_before_the_new_keys() -> None:
+    chain = keyed_source().assign(c=RunnableLambda(lambda d: d["a"] * 10, name="mk"))
+    events = run(collect(chain, 1))
+    assert streamed(events, "RunnableAssign<c>") == [{"a": 1}, {"b": 2}, {"c": 10}]
+    assert streamed(events, "RunnableSequence") == [{"a": 1}, {"b": 2}, {"c": 10}]
+
+
+def streamed(events: list[StreamEvent], name: str) -> list[Any]:
+    return [
+        e["data"]["chunk"]
+        for e in events
+        if e["event"] == "on_chain_stream" and e["name"] == name
     ]

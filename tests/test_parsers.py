@@ -319,3 +319,17 @@ def test_docstring_examples() -> None:
     result = doctest.testmod(lcel.parsers, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_json_fenced_block_whose_strings_hold_backticks() -> None:
+    parser = JsonOutputParser()
+    assert parser.invoke('```json {"foo": "```bar```"} ```') == {"foo": "```bar```"}
+    text = 'Here:\n```json\n{"code": "```py\\nprint(1)\\n```", "n": [1]}\n```\nDone.'
+    assert parser.invoke(text) == {"code": "```py\nprint(1)\n```", "n": [1]}
+    # streamed in small pieces: the same final value, and it is the last chunk
+    chunks = [text[i : i + 3] for i in range(0, len(text), 3)]
+    assert list(parser.transform(iter(chunks)))[-1] == {"code": "```py\nprint(1)\n```", "n": [1]}
+    # invoke stays strict: a cut-off answer is an error, fenced or not
+    for cut in ('```json\n{"foo": "```bar```"', '{"foo": "```bar', '```json\n{"a": 1'):
+        with pytest.raises(OutputParserError):
+            parser.invoke(cut)

@@ -3,8 +3,8 @@
 * ``typecheck/pass/plugin_*.py`` type-check with the plugin, with their ``# R:`` revealed
   types; ``typecheck/fail/plugin_*.py`` report exactly their ``# E: [code]`` lines;
 * every ``typecheck/pass`` case type-checks with the plugin (no false error);
-* without the plugin, the ``plugin_*`` accept cases still type-check (layer 1 is sound: only
-  the revealed types are less precise);
+* without the plugin, every accept case still type-checks (layer 1 is sound: only the
+  revealed types are less precise), with the ``# R1:`` revealed types it marks;
 * a warm-cache rerun (and a cross-module edit against a warm cache) gives the same result;
 * the plugin refuses an unsupported mypy clearly, imports nothing heavy, and is
   ``mypy --strict`` clean.
@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from _mypy_cases import assert_reported
+from _mypy_cases import assert_reported, expected_reveals
 from mypy import api
 
 import lcel_mypy
@@ -128,17 +128,13 @@ def _where(path: Path, report: list[re.Match[str]]) -> list[re.Match[str]]:
     return [m for m in report if (ROOT / m["file"]).resolve() == path.resolve()]
 
 
-def _expected_reveals(path: Path) -> dict[int, str]:
-    return {
-        i: line.split("# R:", 1)[1].strip()
-        for i, line in enumerate(path.read_text().splitlines(), 1)
-        if "# R:" in line
-    }
+def _expected_reveals(path: Path, mark: str = "R") -> dict[int, str]:
+    return expected_reveals(path, mark)
 
 
-def _check_reveals(path: Path, found: list[re.Match[str]]) -> None:
+def _check_reveals(path: Path, found: list[re.Match[str]], mark: str = "R") -> None:
     revealed = {int(m["line"]): m["msg"] for m in found if m["msg"].startswith("Revealed type")}
-    for line, want in _expected_reveals(path).items():
+    for line, want in _expected_reveals(path, mark).items():
         got = revealed.get(line, "<nothing revealed>")
         assert got == f'Revealed type is "{want}"', f"{path.name}:{line}: {got}"
 
@@ -192,6 +188,7 @@ def test_pass_case_without_plugin(path: Path, plain_report: list[re.Match[str]])
     assert not errors, "\n".join(errors)
     still = {int(m["line"]) for m in found if m["kind"] == "error"} & known
     assert still == known, f"layer 1 now accepts {sorted(known - still)}: drop the marker"
+    _check_reveals(path, found, "R1")  # the ``# R1:`` types: what layer 1 alone reveals
 
 
 def test_plugin_errors_read_well(fail_report: list[re.Match[str]]) -> None:
@@ -265,3 +262,9 @@ def test_plugin_is_strict_clean(tmp_path: Path) -> None:
         ["--strict", "--cache-dir", str(tmp_path / "c"), str(ROOT / "lcel_mypy.py")]
     )
     assert status == 0, out + err
+
+
+def test_layer1_reveals_are_checked() -> None:
+    """Some accept cases pin what layer 1 alone reveals (``# R1:``), e.g. a parallel's input."""
+    marked = [p.name for p in ALL_PASS if expected_reveals(p, "R1")]
+    assert "core_parallel_input.py" in marked

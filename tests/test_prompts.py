@@ -53,8 +53,54 @@ def test_chat_prompt_value_rejects_non_messages() -> None:
 def test_template_variables() -> None:
     assert template_variables("{b} {a} {b}") == ("b", "a")
     assert template_variables("{{not}} {x}") == ("x",)
-    assert template_variables("{doc.page_content} {items[0]}") == ("doc", "items")
-    assert template_variables("{value:>{width}}") == ("value", "width")
+    assert template_variables("{value:>{width}} {value!r}") == ("value", "width")
+
+
+@pytest.mark.parametrize(
+    ("template", "field"),
+    [
+        ("{user.__class__.__name__}", "{user.__class__.__name__}"),
+        ("hi {user[0]}", "{user[0]}"),
+        ("{user.__init__.__globals__}", "{user.__init__.__globals__}"),
+        ("{doc.page_content}", "{doc.page_content}"),
+        ("{x:>{width.real}}", "{width.real}"),  # a lookup inside a format spec
+        ("{x:{w[0]}}", "{w[0]}"),
+        ("{ name }", "{ name }"),
+    ],
+)
+def test_templates_with_lookups_are_refused_at_construction(template: str, field: str) -> None:
+    from lcel.prompts import (
+        ChatMessagePromptTemplate,
+        HumanMessagePromptTemplate,
+        SystemMessagePromptTemplate,
+    )
+
+    builders = [
+        lambda: PromptTemplate.from_template(template),
+        lambda: PromptTemplate(template),
+        lambda: ChatPromptTemplate.from_template(template),
+        lambda: ChatPromptTemplate.from_messages([("system", template)]),
+        lambda: ChatPromptTemplate.from_messages([("human", "ok {a}"), ("ai", template)]),
+        lambda: ChatPromptTemplate.from_messages([template]),
+        lambda: HumanMessagePromptTemplate.from_template(template),
+        lambda: SystemMessagePromptTemplate.from_template(template),
+        lambda: ChatMessagePromptTemplate.from_template(template, role="critic"),
+        lambda: ChatPromptTemplate.from_messages(
+            [HumanMessagePromptTemplate(PromptTemplate(template))]
+        ),
+    ]
+    for build in builders:
+        with pytest.raises(InputValidationError, match="not a plain variable name") as info:
+            build()
+        assert field in str(info.value)
+
+
+def test_plain_fields_and_brace_escapes_still_work() -> None:
+    prompt = PromptTemplate.from_template("{{user.__class__}} {user} {{x[0]}} {n:>4}|")
+    assert prompt.input_variables == ["n", "user"]
+    assert prompt.format(user="ann", n=7) == "{user.__class__} ann {x[0]}    7|"
+    chat = ChatPromptTemplate.from_messages([("system", "{{a.b}}"), ("human", "{q}")])
+    assert chat.format_messages(q="hi")[0].content == "{a.b}"
 
 
 @pytest.mark.parametrize("template", ["{}", "{0}", "a { b"])

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from _mypy_cases import assert_reported
+from _mypy_cases import assert_reported, expected_reveals
 from mypy import api
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,11 +55,7 @@ def test_pass_case(path: Path, pass_report: list[re.Match[str]]) -> None:
     errors = [m.group(0) for m in found if m["kind"] == "error"]
     assert not errors, "\n".join(errors)
     revealed = {int(m["line"]): m["msg"] for m in found if m["msg"].startswith("Revealed type is")}
-    expected = {
-        i: line.split("# R:", 1)[1].strip()
-        for i, line in enumerate(path.read_text().splitlines(), 1)
-        if "# R:" in line
-    }
+    expected = expected_reveals(path)
     for line, want in expected.items():
         got = revealed.get(line, "<nothing revealed>")
         assert got == f'Revealed type is "{want}"', f"{path.name}:{line}: {got}"

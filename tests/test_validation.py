@@ -257,3 +257,23 @@ def test_structure_function() -> None:
     assert structure("blue", Color) is Color.BLUE
     assert structure({"name": "n"}, Item | None) == Item("n")
     assert structure(None, Item | None) is None
+
+
+class _Huge(TypedDict):
+    x: int
+
+
+def _huge_input(p: _Huge) -> int:
+    return p["x"]
+
+
+def test_a_huge_wrong_input_gives_a_short_error() -> None:
+    big = "a" * 5_000_000
+    checked = RunnableLambda(_huge_input).with_validation()
+    for bad in ({"x": big}, big, [big], {big: 1}, {"x": [big, big]}):
+        with pytest.raises(InputValidationError) as info:
+            checked.invoke(bad)  # type: ignore[arg-type]
+        message = str(info.value)
+        assert len(message) < 1000, message[:300]
+        assert "chars)" in message  # says the value was cut, and how long it was
+        assert "invalid input for _huge_input" in message

@@ -22,6 +22,7 @@ from lcel._interpreter import _threads as threads
 from lcel._interpreter._ctx import CURRENT, DEFAULT_CTX, Ctx, make_ctx
 from lcel._runnable import Runnable
 from lcel._types import T
+from lcel._wrappers import RunnableBinding
 
 __all__ = [
     "abatch",
@@ -107,8 +108,13 @@ def _contexts(inputs: Sequence[Any], config: Any) -> list[Ctx]:
     return [ctx] * n
 
 
-def _limit(ctxs: list[Ctx]) -> int | None:
-    return ctxs[0].max_concurrency if ctxs else None
+def _limit(ctxs: list[Ctx], node: Any) -> int | None:
+    """The batch's bound: the caller's ``max_concurrency``, else one bound with
+    ``with_config`` (the same merge, caller's value first, as for any other key)."""
+    limit = ctxs[0].max_concurrency if ctxs else None
+    if limit is None and isinstance(node, RunnableBinding):
+        limit = node.config.get("max_concurrency")
+    return limit
 
 
 def batch(node: Any, inputs: Sequence[Any], config: Any, *, return_exceptions: bool) -> list[Any]:
@@ -117,7 +123,10 @@ def batch(node: Any, inputs: Sequence[Any], config: Any, *, return_exceptions: b
         return []
     calls = [functools.partial(S.invoke, node, x, c) for x, c in zip(inputs, ctxs, strict=True)]
     return S.run_in_threads(
-        calls, _limit(ctxs) or min(32, len(calls)), return_exceptions=return_exceptions
+        calls,
+        _limit(ctxs, node) or min(32, len(calls)),
+        return_exceptions=return_exceptions,
+        in_order=True,
     )
 
 
@@ -130,7 +139,9 @@ async def abatch(
     factories = [
         functools.partial(A.ainvoke, node, x, c) for x, c in zip(inputs, ctxs, strict=True)
     ]
-    return await A.gather_bounded(factories, _limit(ctxs), return_exceptions=return_exceptions)
+    return await A.gather_bounded(
+        factories, _limit(ctxs, node), return_exceptions=return_exceptions, in_order=True
+    )
 
 
 def batch_as_completed(
@@ -145,7 +156,7 @@ def _batch_as_completed(
 ) -> Iterator[tuple[int, Any]]:
     if not ctxs:
         return
-    limit = threading.BoundedSemaphore(_limit(ctxs) or min(32, len(ctxs)))
+    limit = threading.BoundedSemaphore(_limit(ctxs, node) or min(32, len(ctxs)))
     cancelled = threading.Event()
 
     def bounded(x: Any, c: Ctx) -> Any:
@@ -183,7 +194,7 @@ async def _abatch_as_completed(
 ) -> AsyncIterator[tuple[int, Any]]:
     if not ctxs:
         return
-    limit = _limit(ctxs)
+    limit = _limit(ctxs, node)
     sem = asyncio.Semaphore(limit) if limit else None
 
     async def run(i: int, x: Any, c: Ctx) -> tuple[int, Any]:

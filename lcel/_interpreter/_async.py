@@ -18,7 +18,7 @@ from typing import Any
 from lcel._branch import RunnableBranch
 from lcel._interpreter import _sync as S
 from lcel._interpreter._combine import NOTHING, add, combine, last, stream_add
-from lcel._interpreter._ctx import CURRENT, DEFAULT_CTX, Ctx
+from lcel._interpreter._ctx import CURRENT, DEFAULT_CTX, CancelScope, Ctx, StepsCancelled
 from lcel._interpreter._dispatch import Table, capabilities
 from lcel._interpreter._trace import new_run
 from lcel._lambda import ASYNC, ASYNC_GEN, SYNC_GEN, RunnableGenerator, RunnableLambda
@@ -39,25 +39,37 @@ NO_KW = S.NO_KW
 
 
 async def ainvoke(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any] = NO_KW) -> Any:
+    if ctx.cancel is not None:
+        ctx.cancel.check()
     if ctx.tracer is None:
         return await AINVOKE[type(node)](node, x, ctx, kw)
     return await traced_ainvoke(node, x, ctx, kw)
 
 
 def astream(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any] = NO_KW) -> AsyncIterator[Any]:
-    if ctx.tracer is None or type(node) is RunnableBinding:
+    if ctx.cancel is not None:
+        ctx.cancel.check()
+    if ctx.tracer is None or type(node) in S._RUNLESS_STREAM:
         return ASTREAM[type(node)](node, x, ctx, kw)  # type: ignore[no-any-return]
+    if ctx.parent is not None and S.starts_on_first_chunk(node):
+        return traced_atransform(node, _one(x), ctx, kw)
     return traced_astream(node, x, ctx, kw)
 
 
 def atransform(
     node: Any, chunks: AsyncIterator[Any], ctx: Ctx, kw: dict[str, Any] = NO_KW
 ) -> AsyncIterator[Any]:
-    if not S.consumes_stream(node):
-        return _buffer_then_stream(node, chunks, ctx, kw)
-    if ctx.tracer is None or type(node) is RunnableBinding:
+    if ctx.cancel is not None:
+        ctx.cancel.check()
+    if ctx.tracer is None:
+        if not S.consumes_stream(node):
+            return _buffer_then_stream(node, chunks, ctx, kw)
         return ATRANSFORM[type(node)](node, chunks, ctx, kw)  # type: ignore[no-any-return]
-    return traced_atransform(node, chunks, ctx, kw)
+    if type(node) is RunnableBinding:
+        return ATRANSFORM[RunnableBinding](node, chunks, ctx, kw)  # type: ignore[no-any-return]
+    if S.starts_on_first_chunk(node):
+        return traced_atransform(node, chunks, ctx, kw)
+    return _buffer_then_stream(node, chunks, ctx, kw)
 
 
 @asynccontextmanager
@@ -81,6 +93,25 @@ async def _buffer_then_stream(
 ) -> AsyncIterator[Any]:
     x = await acombine(chunks)
     async with closing_aiter(astream(node, x, ctx, kw)) as it:
+        async for chunk in it:
+            yield chunk
+
+
+def _untraced_atransform(
+    node: Any, chunks: AsyncIterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> AsyncIterator[Any]:
+    """The node's own transform, or its stream of the combined chunks (no run of its own:
+    the caller traces it)."""
+    if S.consumes_stream(node) or isinstance(node, RunnableSequence):
+        return ATRANSFORM[type(node)](node, chunks, ctx, kw)  # type: ignore[no-any-return]
+    return _buffer_stream_handler(node, chunks, ctx, kw)
+
+
+async def _buffer_stream_handler(
+    node: Any, chunks: AsyncIterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> AsyncIterator[Any]:
+    x = await acombine(chunks)
+    async with closing_aiter(ASTREAM[type(node)](node, x, ctx, kw)) as it:
         async for chunk in it:
             yield chunk
 
@@ -118,7 +149,7 @@ async def traced_ainvoke(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any
     tracer = ctx.tracer
     assert tracer is not None
     run = new_run(node, ctx, x)
-    child = Ctx(ctx.config, ctx.depth, tracer, run)
+    child = ctx.child_of(run)
     tracer.on_start(run)
     try:
         caps = capabilities(type(node)) if isinstance(node, Component) else frozenset()
@@ -144,7 +175,7 @@ async def traced_astream(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Asy
     tracer = ctx.tracer
     assert tracer is not None
     run = new_run(node, ctx, x)
-    child = Ctx(ctx.config, ctx.depth, tracer, run)
+    child = ctx.child_of(run)
     tracer.on_start(run)
     async with closing_aiter(_traced_body(run, ASTREAM[type(node)](node, x, child, kw), ctx)) as it:
         async for chunk in it:
@@ -157,7 +188,7 @@ async def traced_atransform(
     tracer = ctx.tracer
     assert tracer is not None
     run = new_run(node, ctx, NOTHING)
-    child = Ctx(ctx.config, ctx.depth, tracer, run)
+    child = ctx.child_of(run)
     seen: list[Any] = []
     start = S.lazy_start(tracer, run)
 
@@ -169,7 +200,7 @@ async def traced_atransform(
             yield c
         start()
 
-    body = _traced_body(run, ATRANSFORM[type(node)](node, tee(), child, kw), ctx, seen, start)
+    body = _traced_body(run, _untraced_atransform(node, tee(), child, kw), ctx, seen, start)
     async with closing_aiter(body) as it:
         async for chunk in it:
             yield chunk
@@ -196,6 +227,8 @@ async def _traced_body(
     except BaseException as exc:
         if start is not None:
             start()
+        if seen is not None:
+            run.input = combine(seen)
         run.error = exc
         tracer.on_error(run)
         raise
@@ -396,11 +429,15 @@ async def _ainvoke_sequence(
     node: RunnableSequence[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
 ) -> Any:
     if ctx.tracer is None:
+        if ctx.cancel is None:
+            for step in node.steps:
+                x = await AINVOKE[type(step)](step, x, ctx, NO_KW)
+            return x
         for step in node.steps:
-            x = await AINVOKE[type(step)](step, x, ctx, NO_KW)
+            x = await ainvoke(step, x, ctx)
         return x
     for i, step in enumerate(node.steps, 1):
-        x = await traced_ainvoke(step, x, ctx.tagged(f"seq:step:{i}"), NO_KW)
+        x = await ainvoke(step, x, ctx.tagged(f"seq:step:{i}"))
     return x
 
 
@@ -413,24 +450,30 @@ async def _apipeline(
     it = chunks
     traced = ctx.tracer is not None
     for i, step in enumerate(steps):
-        sctx = ctx.tagged(f"seq:step:{i + 1}") if traced else ctx
+        if traced:
+            # Someone listens: every step streams, so each reports its chunks (see _sync).
+            if value is not NOTHING:
+                it, value = _one(value), NOTHING
+            assert it is not None
+            it = atransform(step, it, ctx.tagged(f"seq:step:{i + 1}"))
+            continue
         if i < last and not S.consumes_stream(steps[i + 1]):
             if value is NOTHING:
                 assert it is not None
                 value = await acombine(it)
                 it = None
-            value = await ainvoke(step, value, sctx)
+            value = await ainvoke(step, value, ctx)
             continue
-        if type(step) is RunnablePassthrough and step.func is None and not traced:
+        if type(step) is RunnablePassthrough and step.func is None:
             if value is not NOTHING:
                 it, value = _one(value), NOTHING
             continue
         if value is not NOTHING:
-            it = astream(step, value, sctx)
+            it = astream(step, value, ctx)
             value = NOTHING
         else:
             assert it is not None
-            it = atransform(step, it, sctx)
+            it = atransform(step, it, ctx)
     if value is not NOTHING:
         yield value
         return
@@ -453,11 +496,16 @@ async def gather_bounded(
     limit: int | None,
     *,
     return_exceptions: bool = False,
+    scope: CancelScope | None = None,
+    in_order: bool = False,
 ) -> list[Any]:
     """Run the coroutines from ``factories`` as tasks, at most ``limit`` at once, order kept.
 
-    The first failure (unless ``return_exceptions``) or a cancellation of the caller cancels
-    every task and waits for them, then propagates unchanged.
+    A failure (unless ``return_exceptions``) starts no further call (nor, with ``scope``, a
+    further step of a running one), cancels the running ones and propagates unchanged. With
+    ``in_order`` (a batch), calls before the failure in input order finish first, and the
+    first failing call in input order is the one raised (as the sync twin). A cancellation
+    of the caller cancels every task.
     """
     n = len(factories)
     if n == 0:
@@ -471,24 +519,50 @@ async def gather_bounded(
             raise
     results: list[Any] = [None] * n
     indexes = iter(range(n))
+    failures: dict[int, BaseException] = {}
+    first_in_time: list[BaseException] = []
+    stopped: list[BaseException] = []  # StepsCancelled: a consequence, not a failure
+    working: dict[asyncio.Future[Any], int] = {}
 
     async def worker() -> None:
+        me = asyncio.current_task()
+        assert me is not None
         # Workers pull the next index until none is left: at most ``limit`` run at once,
         # and there are only ``limit`` tasks however long the batch.
         for i in indexes:
+            if failures or stopped:
+                return
+            working[me] = i
             try:
                 results[i] = await factories[i]()
             except Exception as exc:
-                if not return_exceptions:
-                    raise
-                results[i] = exc
+                if return_exceptions:
+                    results[i] = exc
+                    continue
+                failures[i] = exc
+                first_in_time.append(exc)
+                if scope is not None:
+                    scope.cancel()
+                return
+            except StepsCancelled as exc:
+                stopped.append(exc)
+                return
+        working.pop(me, None)
 
     tasks = [asyncio.ensure_future(worker()) for _ in range(min(n, limit or n))]
     try:
-        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-        for t in done:
-            if t.exception() is not None:
-                raise t.exception()  # type: ignore[misc]
+        pending = set(tasks)
+        while pending:
+            _, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            if failures:
+                first = min(failures) if in_order else -1
+                for t in pending:
+                    if working.get(t, n) > first:
+                        t.cancel()  # after the first failure in input order: irrelevant
+        if failures:
+            raise failures[min(failures)] if in_order else first_in_time[0]
+        if stopped:
+            raise stopped[0]
         return results
     finally:
         await cancel_all(tasks)
@@ -513,11 +587,12 @@ async def _ainvoke_parallel(
     node: RunnableParallel[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
 ) -> Any:
     traced = ctx.tracer is not None
+    bctx, scope = ctx.cancellable()
     factories = [
-        functools.partial(ainvoke, step, x, ctx.tagged(f"map:key:{key}") if traced else ctx)
+        functools.partial(ainvoke, step, x, bctx.tagged(f"map:key:{key}") if traced else bctx)
         for key, step in node.branches
     ]
-    outs = await gather_bounded(factories, ctx.max_concurrency)
+    outs = await gather_bounded(factories, ctx.max_concurrency, scope=scope)
     return {key: out for (key, _), out in zip(node.branches, outs, strict=True)}
 
 
@@ -577,6 +652,7 @@ async def _afan_out(
     traced = ctx.tracer is not None
     queue: asyncio.Queue[tuple[str, Any, BaseException | None]] = asyncio.Queue()
     sentinel = object()
+    ctx, scope = ctx.cancellable()
     limit = asyncio.Semaphore(ctx.max_concurrency) if ctx.max_concurrency else None
 
     async def pump(index: int, key: str, step: Any) -> None:
@@ -592,7 +668,8 @@ async def _afan_out(
                 if limit is not None:
                     limit.release()
         except BaseException as exc:
-            await queue.put((key, sentinel, exc))
+            queue.put_nowait((key, sentinel, exc))
+            scope.cancel()  # after the put: the consumer sees this error before any other
             return
         await queue.put((key, sentinel, None))
 
@@ -690,8 +767,23 @@ async def _atransform_pick(
             yield part
 
 
+async def _atransform_assign(
+    node: RunnableAssign[Any, Any], chunks: AsyncIterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> AsyncIterator[Any]:
+    seen: list[Any] = []
+    async for chunk in chunks:
+        seen.append(chunk)
+        passed = S.assign_passed_keys(node, chunk)
+        if passed:
+            yield passed
+    async with closing_aiter(astream(node.mapper, combine(seen), ctx)) as it:
+        async for out in it:
+            yield out
+
+
 AINVOKE[RunnableAssign] = _ainvoke_assign
 ASTREAM[RunnableAssign] = _astream_assign
+ATRANSFORM[RunnableAssign] = _atransform_assign
 AINVOKE[RunnablePick] = _ainvoke_pick
 ASTREAM[RunnablePick] = lambda node, x, ctx, kw: _atransform_pick(node, _one(x), ctx, kw)
 ATRANSFORM[RunnablePick] = _atransform_pick
@@ -822,29 +914,28 @@ ATRANSFORM[RunnableRetry] = lambda node, chunks, ctx, kw: atransform(node.bound,
 async def _ainvoke_fallbacks(
     node: RunnableWithFallbacks[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
 ) -> Any:
-    first_error: BaseException | None = None
+    errors: list[BaseException] = []
     current = x
     for runnable in node.runnables:
         try:
             return await ainvoke(runnable, current, ctx, kw)
         except node.exceptions_to_handle as exc:
-            first_error = first_error or exc
-            current = S.fallback_input(node, x, exc)
-    assert first_error is not None
-    raise first_error
+            errors.append(exc)
+        current = S.fallback_input(node, x, errors[-1])
+    raise S.all_failed(node, errors)
 
 
 async def _astream_fallbacks(
     node: RunnableWithFallbacks[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
 ) -> AsyncIterator[Any]:
-    first_error: BaseException | None = None
+    errors: list[BaseException] = []
     current = x
     for runnable in node.runnables:
         async with closing_aiter(astream(runnable, current, ctx, kw)) as it:
             try:
                 first = await _afirst(it)
             except node.exceptions_to_handle as exc:
-                first_error = first_error or exc
+                errors.append(exc)
                 current = S.fallback_input(node, x, exc)
                 continue
             if first is not NOTHING:
@@ -852,8 +943,7 @@ async def _astream_fallbacks(
                 async for chunk in it:
                     yield chunk
             return
-    assert first_error is not None
-    raise first_error
+    raise S.all_failed(node, errors)
 
 
 AINVOKE[RunnableWithFallbacks] = _ainvoke_fallbacks

@@ -20,13 +20,50 @@ from lcel._config import (
 if TYPE_CHECKING:
     from lcel._interpreter._trace import Run, Tracer
 
-__all__ = ["CURRENT", "DEFAULT_CTX", "Ctx", "make_ctx"]
+__all__ = ["CURRENT", "DEFAULT_CTX", "CancelScope", "Ctx", "StepsCancelled", "make_ctx"]
+
+
+class StepsCancelled(BaseException):  # a signal, like asyncio.CancelledError
+    """Raised instead of starting a step once a sibling branch failed.
+
+    A ``BaseException`` so that retries and fallbacks (which handle ``Exception``) do not
+    treat it as a failure to recover from; the parallel that cancelled raises the sibling's
+    real error instead.
+    """
+
+
+class CancelScope:
+    """Set when one branch of a parallel failed: no step starts under it any more (running
+    calls finish). Nested parallels chain their scopes, so cancelling an outer one reaches
+    every branch below it."""
+
+    __slots__ = ("is_set", "parent")
+
+    def __init__(self, parent: CancelScope | None) -> None:
+        self.parent = parent
+        self.is_set = False
+
+    def cancel(self) -> None:
+        self.is_set = True
+
+    def cancelled(self) -> bool:
+        scope: CancelScope | None = self
+        while scope is not None:
+            if scope.is_set:
+                return True
+            scope = scope.parent
+        return False
+
+    def check(self) -> None:
+        """Raise :class:`StepsCancelled` if a step may not start any more."""
+        if self.cancelled():
+            raise StepsCancelled
 
 
 class Ctx:
     """Immutable by convention: every change makes a new one."""
 
-    __slots__ = ("config", "depth", "parent", "run_id", "run_name", "step_tag", "tracer")
+    __slots__ = ("cancel", "config", "depth", "parent", "run_id", "run_name", "step_tag", "tracer")
 
     def __init__(
         self,
@@ -37,6 +74,7 @@ class Ctx:
         run_name: str | None = None,
         run_id: Any = None,
         step_tag: str | None = None,
+        cancel: CancelScope | None = None,
     ) -> None:
         self.config = config
         self.depth = depth
@@ -45,6 +83,7 @@ class Ctx:
         self.run_name = run_name
         self.run_id = run_id
         self.step_tag = step_tag
+        self.cancel = cancel
 
     @property
     def recursion_limit(self) -> int:
@@ -76,17 +115,47 @@ class Ctx:
             config.get("run_name", self.run_name),
             config.get("run_id", self.run_id),
             self.step_tag,
+            self.cancel,
         )
 
     def tagged(self, tag: str) -> Ctx:
         """For a child step: ``tag`` goes on that child's run only (``seq:step:2``)."""
         if self.tracer is None:
             return self
-        return Ctx(self.config, self.depth, self.tracer, self.parent, None, None, tag)
+        return Ctx(self.config, self.depth, self.tracer, self.parent, None, None, tag, self.cancel)
 
     def hop(self) -> Ctx:
         """One more lambda-returns-a-runnable hop."""
-        return Ctx(self.config, self.depth + 1, self.tracer, self.parent, None, None, self.step_tag)
+        return Ctx(
+            self.config, self.depth + 1, self.tracer, self.parent, None, None, self.step_tag,
+            self.cancel,
+        )
+
+    def child_of(self, run: Run) -> Ctx:
+        """The context of the steps inside ``run`` (their parent run)."""
+        return Ctx(self.config, self.depth, self.tracer, run, None, None, None, self.cancel)
+
+    def traced_by(self, tracer: Tracer) -> Ctx:
+        """This context, reporting to ``tracer`` (added to the one already listening)."""
+        if self.tracer is not None:
+            from lcel._interpreter._trace import MultiTracer
+
+            tracer = MultiTracer([self.tracer, tracer])
+        return Ctx(
+            self.config, self.depth, tracer, self.parent, self.run_name, self.run_id,
+            self.step_tag, self.cancel,
+        )
+
+    def cancellable(self) -> tuple[Ctx, CancelScope]:
+        """A context for a parallel's branches, and the scope that stops them."""
+        scope = CancelScope(self.cancel)
+        return (
+            Ctx(
+                self.config, self.depth, self.tracer, self.parent, self.run_name, self.run_id,
+                self.step_tag, scope,
+            ),
+            scope,
+        )
 
     def user_config(self) -> RunnableConfig:
         """The config handed to user functions and components (a copy they may keep)."""

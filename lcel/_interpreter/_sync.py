@@ -23,7 +23,7 @@ from typing import Any
 from lcel._branch import RunnableBranch
 from lcel._interpreter import _threads as threads
 from lcel._interpreter._combine import NOTHING, add, combine, last, stream_add
-from lcel._interpreter._ctx import CURRENT, DEFAULT_CTX, Ctx
+from lcel._interpreter._ctx import CURRENT, DEFAULT_CTX, CancelScope, Ctx, StepsCancelled
 from lcel._interpreter._dispatch import Table, capabilities
 from lcel._interpreter._trace import new_run
 from lcel._lambda import ASYNC, ASYNC_GEN, SYNC, SYNC_GEN, RunnableGenerator, RunnableLambda
@@ -45,25 +45,37 @@ NO_KW: dict[str, Any] = {}
 
 
 def invoke(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any] = NO_KW) -> Any:
+    if ctx.cancel is not None:
+        ctx.cancel.check()
     if ctx.tracer is None:
         return INVOKE[type(node)](node, x, ctx, kw)
     return traced_invoke(node, x, ctx, kw)
 
 
 def stream(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any] = NO_KW) -> Iterator[Any]:
-    if ctx.tracer is None or type(node) is RunnableBinding:
+    if ctx.cancel is not None:
+        ctx.cancel.check()
+    if ctx.tracer is None or type(node) in _RUNLESS_STREAM:
         return STREAM[type(node)](node, x, ctx, kw)  # type: ignore[no-any-return]
+    if ctx.parent is not None and starts_on_first_chunk(node):
+        return traced_transform(node, iter((x,)), ctx, kw)
     return traced_stream(node, x, ctx, kw)
 
 
 def transform(
     node: Any, chunks: Iterator[Any], ctx: Ctx, kw: dict[str, Any] = NO_KW
 ) -> Iterator[Any]:
-    if not consumes_stream(node):
-        return _buffer_then_stream(node, chunks, ctx, kw)
-    if ctx.tracer is None or type(node) is RunnableBinding:
+    if ctx.cancel is not None:
+        ctx.cancel.check()
+    if ctx.tracer is None:
+        if not consumes_stream(node):
+            return _buffer_then_stream(node, chunks, ctx, kw)
         return TRANSFORM[type(node)](node, chunks, ctx, kw)  # type: ignore[no-any-return]
-    return traced_transform(node, chunks, ctx, kw)
+    if type(node) is RunnableBinding:
+        return TRANSFORM[RunnableBinding](node, chunks, ctx, kw)  # type: ignore[no-any-return]
+    if starts_on_first_chunk(node):
+        return traced_transform(node, chunks, ctx, kw)
+    return _buffer_then_stream(node, chunks, ctx, kw)
 
 
 def _buffer_then_stream(
@@ -73,13 +85,35 @@ def _buffer_then_stream(
     yield from stream(node, x, ctx, kw)
 
 
+def _untraced_transform(
+    node: Any, chunks: Iterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> Iterator[Any]:
+    """The node's own transform, or its stream of the combined chunks (no run of its own:
+    the caller traces it)."""
+    if consumes_stream(node) or isinstance(node, RunnableSequence):
+        return TRANSFORM[type(node)](node, chunks, ctx, kw)  # type: ignore[no-any-return]
+    return _buffer_stream_handler(node, chunks, ctx, kw)
+
+
+def _buffer_stream_handler(
+    node: Any, chunks: Iterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> Iterator[Any]:
+    yield from STREAM[type(node)](node, combine(chunks), ctx, kw)
+
+
 # -- what streams -----------------------------------------------------------------------------
 
 
 def consumes_stream(node: Any) -> bool:
     """Whether ``node`` turns input chunks into output chunks as they come."""
     cls = type(node)
-    if cls in (RunnablePassthrough, RunnableGenerator, RunnablePick, RunnableParallel):
+    if cls in (
+        RunnablePassthrough,
+        RunnableGenerator,
+        RunnablePick,
+        RunnableParallel,
+        RunnableAssign,
+    ):
         return True
     if cls is RunnableLambda:
         return False
@@ -92,6 +126,32 @@ def consumes_stream(node: Any) -> bool:
     return False
 
 
+_RUNLESS_STREAM = (RunnableBinding, RunnableRetry)
+"""Kinds with no run of their own while streaming: their bound runnable's runs report (a
+retry's attempts each start one), as in LangChain."""
+
+_LAZY_KINDS = (
+    RunnableLambda,
+    RunnableGenerator,
+    RunnablePassthrough,
+    RunnablePick,
+    RunnableAssign,
+    RunnableParallel,
+    RunnableSequence,
+)
+
+
+def starts_on_first_chunk(node: Any) -> bool:
+    """Whether a traced streaming run of ``node`` starts when its first input chunk arrives
+    and learns its input at its end (LangChain's transform-capable kinds), rather than
+    starting with its whole input."""
+    if isinstance(node, _LAZY_KINDS):
+        return True
+    if isinstance(node, Component):
+        return "_transform" in capabilities(type(node))
+    return False
+
+
 # -- tracing wrappers ---------------------------------------------------------------------------
 
 
@@ -101,7 +161,7 @@ def traced_invoke(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
     tracer = ctx.tracer
     assert tracer is not None
     run = new_run(node, ctx, x)
-    child = Ctx(ctx.config, ctx.depth, tracer, run)
+    child = ctx.child_of(run)
     tracer.on_start(run)
     try:
         if (
@@ -129,7 +189,7 @@ def traced_stream(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Iterator[A
     tracer = ctx.tracer
     assert tracer is not None
     run = new_run(node, ctx, x)
-    child = Ctx(ctx.config, ctx.depth, tracer, run)
+    child = ctx.child_of(run)
     tracer.on_start(run)
     yield from _traced_body(run, STREAM[type(node)](node, x, child, kw), ctx)
 
@@ -140,7 +200,7 @@ def traced_transform(
     tracer = ctx.tracer
     assert tracer is not None
     run = new_run(node, ctx, NOTHING)
-    child = Ctx(ctx.config, ctx.depth, tracer, run)
+    child = ctx.child_of(run)
     seen: list[Any] = []
     start = lazy_start(tracer, run)
 
@@ -153,7 +213,7 @@ def traced_transform(
             yield c
         start()
 
-    inner = TRANSFORM[type(node)](node, tee(), child, kw)
+    inner = _untraced_transform(node, tee(), child, kw)
     yield from _traced_body(run, inner, ctx, seen, start)
 
 
@@ -190,6 +250,8 @@ def _traced_body(
     except BaseException as exc:
         if start is not None:
             start()
+        if seen is not None:
+            run.input = combine(seen)
         run.error = exc
         tracer.on_error(run)
         raise
@@ -384,11 +446,15 @@ TRANSFORM[Component] = _transform_component
 
 def _invoke_sequence(node: RunnableSequence[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
     if ctx.tracer is None:
+        if ctx.cancel is None:
+            for step in node.steps:
+                x = INVOKE[type(step)](step, x, ctx, NO_KW)
+            return x
         for step in node.steps:
-            x = INVOKE[type(step)](step, x, ctx, NO_KW)
+            x = invoke(step, x, ctx)
         return x
     for i, step in enumerate(node.steps, 1):
-        x = traced_invoke(step, x, ctx.tagged(f"seq:step:{i}"), NO_KW)
+        x = invoke(step, x, ctx.tagged(f"seq:step:{i}"))
     return x
 
 
@@ -403,24 +469,31 @@ def _pipeline(
     it = chunks
     traced = ctx.tracer is not None
     for i, step in enumerate(steps):
-        sctx = ctx.tagged(f"seq:step:{i + 1}") if traced else ctx
+        if traced:
+            # Someone listens: every step streams, so each reports its chunks (LangChain's
+            # order: a step starts on its first input chunk, before its upstream ends).
+            if value is not NOTHING:
+                it, value = iter((value,)), NOTHING
+            assert it is not None
+            it = transform(step, it, ctx.tagged(f"seq:step:{i + 1}"))
+            continue
         if i < last and not consumes_stream(steps[i + 1]):
             if value is NOTHING:
                 assert it is not None
                 value = combine(it)
                 it = None
-            value = invoke(step, value, sctx)
+            value = invoke(step, value, ctx)
             continue
-        if type(step) is RunnablePassthrough and step.func is None and not traced:
+        if type(step) is RunnablePassthrough and step.func is None:
             if value is not NOTHING:
                 it, value = iter((value,)), NOTHING
             continue
         if value is not NOTHING:
-            it = stream(step, value, sctx)
+            it = stream(step, value, ctx)
             value = NOTHING
         else:
             assert it is not None
-            it = transform(step, it, sctx)
+            it = transform(step, it, ctx)
     if value is not NOTHING:
         yield value
         return
@@ -437,10 +510,17 @@ INVOKE[RunnableSequence] = _invoke_sequence
 
 
 def run_in_threads(
-    calls: Sequence[Callable[[], Any]], max_workers: int | None, *, return_exceptions: bool = False
+    calls: Sequence[Callable[[], Any]],
+    max_workers: int | None,
+    *,
+    return_exceptions: bool = False,
+    scope: CancelScope | None = None,
+    in_order: bool = False,
 ) -> list[Any]:
     """Run ``calls`` on a bounded thread pool, order kept; the first failure cancels the
-    calls not yet started, waits for the running ones, and is raised unchanged."""
+    calls not yet started (and, with ``scope``, the further steps of the running ones),
+    waits for the running ones, and is raised unchanged: the first in time, or with
+    ``in_order`` (a batch) the first failing call in input order."""
     n = len(calls)
     if n == 0:
         return []
@@ -452,7 +532,8 @@ def run_in_threads(
                 return [exc]
             raise
     results: list[Any] = [None] * n
-    errors: list[BaseException] = []
+    errors: list[tuple[int, BaseException]] = []
+    stopped: list[BaseException] = []  # StepsCancelled: a consequence, not a failure
     indexes = iter(range(n))  # a C iterator: safe to share between threads
     # list.append and len() are atomic: counting calls needs no lock on the hot path.
     started: list[None] = []
@@ -475,16 +556,20 @@ def run_in_threads(
                     threads.submit(worker)
             started.append(None)
             try:
-                if errors:
+                if errors or stopped:
                     return
                 results[i] = calls[i]()
             except Exception as exc:
                 if not return_exceptions:
-                    errors.append(exc)
+                    errors.append((i, exc))
+                    if scope is not None:
+                        scope.cancel()
                 results[i] = exc
+            except StepsCancelled as exc:
+                stopped.append(exc)
             finally:
                 done.append(None)
-                if len(done) == n or (errors and len(done) == len(started)):
+                if len(done) == n or ((errors or stopped) and len(done) == len(started)):
                     settled.set()
 
     # The calling thread is the first worker: it would only wait otherwise. A worker that
@@ -493,17 +578,20 @@ def run_in_threads(
     worker()
     settled.wait()
     if errors:
-        raise errors[0]
+        raise (min(errors, key=lambda e: e[0]) if in_order else errors[0])[1]
+    if stopped:
+        raise stopped[0]
     return results
 
 
 def _invoke_parallel(node: RunnableParallel[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
     traced = ctx.tracer is not None
+    bctx, scope = ctx.cancellable()
     calls = [
-        functools.partial(invoke, step, x, ctx.tagged(f"map:key:{key}") if traced else ctx)
+        functools.partial(invoke, step, x, bctx.tagged(f"map:key:{key}") if traced else bctx)
         for key, step in node.branches
     ]
-    outs = run_in_threads(calls, ctx.max_concurrency)
+    outs = run_in_threads(calls, ctx.max_concurrency, scope=scope)
     return {key: out for (key, _), out in zip(node.branches, outs, strict=True)}
 
 
@@ -581,6 +669,7 @@ def _fan_out(
     traced = ctx.tracer is not None
     chunks: queue.SimpleQueue[tuple[str, Any, BaseException | None]] = queue.SimpleQueue()
     stop = threading.Event()
+    ctx, scope = ctx.cancellable()
 
     def pump(index: int, key: str, step: Any) -> None:
         try:
@@ -596,6 +685,7 @@ def _fan_out(
                     close()
         except BaseException as exc:
             chunks.put((key, _DONE, exc))
+            scope.cancel()  # after the put: the consumer sees this error before any other
             return
         chunks.put((key, _DONE, None))
 
@@ -715,8 +805,23 @@ def _transform_pick(
             yield part
 
 
+def _transform_assign(
+    node: RunnableAssign[Any, Any], chunks: Iterator[Any], ctx: Ctx, kw: dict[str, Any]
+) -> Iterator[Any]:
+    """Fed a stream: every chunk's passed-through keys as it comes, then the added keys'
+    chunks, computed from the whole input (LangChain's order)."""
+    seen: list[Any] = []
+    for chunk in chunks:
+        seen.append(chunk)
+        passed = assign_passed_keys(node, chunk)
+        if passed:
+            yield passed
+    yield from stream(node.mapper, combine(seen), ctx)
+
+
 INVOKE[RunnableAssign] = _invoke_assign
 STREAM[RunnableAssign] = _stream_assign
+TRANSFORM[RunnableAssign] = _transform_assign
 INVOKE[RunnablePick] = lambda node, x, ctx, kw: pick(node, x)
 STREAM[RunnablePick] = lambda node, x, ctx, kw: _transform_pick(node, iter((x,)), ctx, kw)
 TRANSFORM[RunnablePick] = _transform_pick
@@ -855,40 +960,65 @@ def fallback_input(node: RunnableWithFallbacks[Any, Any], x: Any, exc: BaseExcep
     return {**x, node.exception_key: exc}
 
 
+def all_failed(node: RunnableWithFallbacks[Any, Any], errors: list[BaseException]) -> BaseException:
+    """The error to raise when every runnable failed: the primary's, with each fallback's
+    kept, chained in order through ``__context__`` (where free) and listed in a note."""
+    primary = errors[0]
+    names = [r.get_name() for r in node.runnables]
+    for i, (err, nxt) in enumerate(itertools.pairwise(errors)):
+        if err.__context__ is None and not _in_chain(nxt, err):
+            err.__context__ = nxt
+        primary.add_note(
+            f"fallback {i + 1} of {len(errors) - 1} ({names[i + 1]}) failed too: "
+            f"{type(nxt).__name__}: {shorten(str(nxt), 200)}"
+        )
+    return primary
+
+
+def _in_chain(err: BaseException, target: BaseException) -> bool:
+    seen: set[int] = set()
+    e: BaseException | None = err
+    while e is not None and id(e) not in seen:
+        if e is target:
+            return True
+        seen.add(id(e))
+        e = e.__cause__ or e.__context__
+    return False
+
+
 def _invoke_fallbacks(
     node: RunnableWithFallbacks[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
 ) -> Any:
-    first_error: BaseException | None = None
+    errors: list[BaseException] = []
     current = x
     for runnable in node.runnables:
         try:
             return invoke(runnable, current, ctx, kw)
         except node.exceptions_to_handle as exc:
-            first_error = first_error or exc
-            current = fallback_input(node, x, exc)
-    assert first_error is not None
-    raise first_error
+            errors.append(exc)
+        # the next runnable runs outside the except block: its error does not chain to this
+        current = fallback_input(node, x, errors[-1])
+    raise all_failed(node, errors)
 
 
 def _stream_fallbacks(
     node: RunnableWithFallbacks[Any, Any], x: Any, ctx: Ctx, kw: dict[str, Any]
 ) -> Iterator[Any]:
-    first_error: BaseException | None = None
+    errors: list[BaseException] = []
     current = x
     for runnable in node.runnables:
         it = stream(runnable, current, ctx, kw)
         try:
             first, rest = first_then_rest(it)
         except node.exceptions_to_handle as exc:
-            first_error = first_error or exc
+            errors.append(exc)
             current = fallback_input(node, x, exc)
             continue
         if first is not NOTHING:
             yield first
             yield from rest
         return
-    assert first_error is not None
-    raise first_error
+    raise all_failed(node, errors)
 
 
 INVOKE[RunnableWithFallbacks] = _invoke_fallbacks
