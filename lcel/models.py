@@ -16,16 +16,17 @@ AIMessage(content='Hello!')
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
-from typing import Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, cast, overload
 
 import attrs
 
 from lcel._config import RunnableConfig
 from lcel._leaf import Component
-from lcel.errors import InputValidationError, shorten
+from lcel.errors import InputValidationError, quoted, shorten
 from lcel.messages import (
     AIMessage,
     AIMessageChunk,
@@ -35,17 +36,23 @@ from lcel.messages import (
     HumanMessage,
     MessageLikeRepresentation,
     SystemMessage,
+    ToolCallChunk,
     ToolMessage,
     convert_to_messages,
     get_buffer_string,
 )
 from lcel.prompts import ChatPromptValue, PromptValue, StringPromptValue
 
+if TYPE_CHECKING:
+    from lcel._runnable import Runnable
+    from lcel._structured import StructuredMethod, StructuredOutputWithRaw
+
 __all__ = [
     "LanguageModelInput",
     "BaseChatModel",
     "BaseLLM",
     "FakeListChatModel",
+    "FakeMessagesListChatModel",
     "FakeListLLM",
 ]
 
@@ -61,6 +68,37 @@ _SCHEMA_INPUT = str | StringPromptValue | ChatPromptValue | list[AnyMessage]
 text)`` pairs accepted at run time are a convenience, not part of the contract."""
 
 _T = TypeVar("_T")
+_S = TypeVar("_S")
+
+ToolChoice = str | bool | dict[str, Any] | None
+"""Which tool the model must call: a tool's name, ``"auto"``, ``"none"``, ``"required"``
+(``"any"`` and ``True`` say the same), or the provider's own dict."""
+
+
+def _tool_choice(choice: object, tools: Sequence[dict[str, Any]]) -> object:
+    """``tool_choice`` as the chat-completions protocol spells it."""
+    names = [t.get("function", {}).get("name") for t in tools]
+    if choice is True or choice == "any":
+        if len(names) == 1 and names[0]:
+            return {"type": "function", "function": {"name": names[0]}}
+        return "required"
+    if isinstance(choice, str):
+        if choice in ("auto", "none", "required"):
+            return choice
+        if choice not in names:
+            raise InputValidationError(
+                f"tool_choice {choice!r} names no bound tool; the tools are {names} (or use "
+                "'auto', 'none', 'required')"
+            )
+        return {"type": "function", "function": {"name": choice}}
+    if choice is False:
+        return "none"
+    if isinstance(choice, dict):
+        return choice
+    raise InputValidationError(
+        f"tool_choice must be a tool's name, 'auto', 'none', 'required', True or a dict; "
+        f"got {type(choice).__name__}: {shorten(choice)}"
+    )
 
 
 def _overrides(obj: object, name: str, base: type) -> bool:
@@ -109,15 +147,27 @@ def _enforce_stop(text: str, stop: Sequence[str] | None) -> str:
 
 
 async def _iterate_in_thread(iterator: Iterator[_T]) -> AsyncIterator[_T]:
-    """Drive a blocking iterator from async code, one ``next`` per worker-thread hop."""
+    """Drive a blocking iterator from async code, one ``next`` per worker-thread hop.
+
+    Cancelled while a worker runs ``next``, it waits for that step to return before closing
+    the iterator (closing a generator that is still running raises ``ValueError`` and would
+    leave it, and whatever it holds, open).
+    """
     done = object()
+    step: asyncio.Future[object] | None = None
     try:
         while True:
-            item = await asyncio.to_thread(next, iterator, done)
+            step = asyncio.ensure_future(asyncio.to_thread(next, iterator, done))
+            item = await asyncio.shield(step)  # a cancellation leaves the step running
+            step = None
             if item is done:
                 return
             yield item  # type: ignore[misc]  # item is a _T once `done` is ruled out
     finally:
+        if step is not None:
+            await asyncio.wait([step])
+            if not step.cancelled():
+                step.exception()  # retrieved: the step's error, if any, was not asked for
         close: Callable[[], None] | None = getattr(iterator, "close", None)
         if close is not None:
             close()
@@ -134,6 +184,7 @@ def _as_chunk(message: AIMessage) -> AIMessageChunk:
         id=message.id,
         tool_calls=message.tool_calls,
         invalid_tool_calls=message.invalid_tool_calls,
+        usage_metadata=message.usage_metadata,
     )
 
 
@@ -197,6 +248,139 @@ class BaseChatModel(Component[LanguageModelInput, AIMessage]):
         if combined is None:
             return AIMessage("")
         return cast(AIMessage, combined)
+
+    # -- tools and structured output ------------------------------------------------------
+
+    default_structured_output_method: ClassVar[str] = "function_calling"
+    """What ``with_structured_output`` uses when no ``method`` is given."""
+
+    def _format_tool(self, tool: Any, strict: bool | None) -> dict[str, Any]:  # Any: tool-like
+        """A tool as this model's API takes it (the hook ``bind_tools`` uses). Default: the
+        OpenAI function format, which most servers speak."""
+        from lcel.function_calling import convert_to_openai_tool
+
+        return convert_to_openai_tool(tool, strict=strict)
+
+    def bind_tools(
+        self,
+        tools: Sequence[Any],  # Any: @tool tools, attrs classes, TypedDicts, dicts, functions
+        *,
+        tool_choice: ToolChoice = None,
+        strict: bool | None = None,
+        parallel_tool_calls: bool | None = None,
+        **kwargs: Any,  # Any: further call options, bound as they are
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        """This model with ``tools`` offered on every call; its answers' ``tool_calls`` say
+        which to run with which arguments.
+
+        >>> model = FakeListChatModel(responses=[AIMessage("", tool_calls=[
+        ...     {"name": "add", "args": {"a": 1, "b": 2}, "id": "call_1"}])])
+        >>> def add(a: int, b: int) -> int:
+        ...     '''Add two integers.'''
+        ...     return a + b
+        >>> model.bind_tools([add]).invoke("1 + 2?").tool_calls
+        [{'name': 'add', 'args': {'a': 1, 'b': 2}, 'id': 'call_1'}]
+        """
+        if isinstance(tools, str | bytes) or not isinstance(tools, Sequence):
+            raise InputValidationError(
+                f"bind_tools expects a list of tools, got {type(tools).__name__}: "
+                f"{shorten(tools)}"
+            )
+        formatted = [self._format_tool(t, strict) for t in tools]
+        if tool_choice is not None:
+            kwargs["tool_choice"] = _tool_choice(tool_choice, formatted)
+        if parallel_tool_calls is not None:
+            kwargs["parallel_tool_calls"] = parallel_tool_calls
+        return self.bind(tools=formatted, **kwargs)
+
+    @overload
+    def with_structured_output(
+        self,
+        schema: type[_S],
+        *,
+        method: StructuredMethod | None = None,
+        include_raw: Literal[False] = False,
+        strict: bool | None = None,
+    ) -> Runnable[LanguageModelInput, _S]: ...
+
+    @overload
+    def with_structured_output(
+        self,
+        schema: dict[str, Any],
+        *,
+        method: StructuredMethod | None = None,
+        include_raw: Literal[False] = False,
+        strict: bool | None = None,
+    ) -> Runnable[LanguageModelInput, dict[str, Any]]: ...
+
+    @overload
+    def with_structured_output(
+        self,
+        schema: type[_S],
+        *,
+        method: StructuredMethod | None = None,
+        include_raw: Literal[True],
+        strict: bool | None = None,
+    ) -> Runnable[LanguageModelInput, StructuredOutputWithRaw[_S]]: ...
+
+    @overload
+    def with_structured_output(
+        self,
+        schema: dict[str, Any],
+        *,
+        method: StructuredMethod | None = None,
+        include_raw: Literal[True],
+        strict: bool | None = None,
+    ) -> Runnable[LanguageModelInput, StructuredOutputWithRaw[dict[str, Any]]]: ...
+
+    def with_structured_output(
+        self,
+        schema: type[Any] | dict[str, Any],
+        *,
+        method: StructuredMethod | None = None,
+        include_raw: bool = False,
+        strict: bool | None = None,
+    ) -> Runnable[LanguageModelInput, Any]:
+        """This model answering with an instance of ``schema`` (an attrs class, a dataclass,
+        a TypedDict, or a JSON-Schema dict with a ``title``) instead of a message.
+
+        ``method``: ``"function_calling"`` (the model must call a tool shaped like the
+        schema), ``"json_schema"`` (the server constrains the answer to the schema) or
+        ``"json_mode"`` (the answer is a JSON object; say which in the prompt). Invalid
+        answers raise :class:`~lcel.errors.OutputParserError`, or with ``include_raw=True``
+        come back as ``{"raw": message, "parsed": None, "parsing_error": error}``.
+
+        >>> import attrs
+        >>> @attrs.frozen
+        ... class Person:
+        ...     '''Someone mentioned in the text.'''
+        ...     name: str
+        ...     age: int
+        >>> model = FakeListChatModel(responses=['{"name": "Ada", "age": 36}'])
+        >>> model.with_structured_output(Person, method="json_schema").invoke("Ada is 36")
+        Person(name='Ada', age=36)
+        """
+        from lcel._structured import StructuredOutputParser
+        from lcel.function_calling import convert_to_openai_function
+
+        chosen = method or self.default_structured_output_method
+        parser = StructuredOutputParser(schema, chosen, include_raw)
+        if chosen == "function_calling":
+            bound = self.bind_tools([schema], tool_choice=parser.tool_name, strict=strict)
+        elif chosen == "json_schema":
+            function = convert_to_openai_function(schema, strict=strict)
+            spec: dict[str, Any] = {  # Any: JSON data
+                "name": function["name"],
+                "schema": function.get("parameters") or {"type": "object"},
+            }
+            if function.get("description"):
+                spec["description"] = function["description"]
+            if strict is not None:
+                spec["strict"] = strict
+            bound = self.bind(response_format={"type": "json_schema", "json_schema": spec})
+        else:
+            bound = self.bind(response_format={"type": "json_object"})
+        return bound | parser
 
     # -- what a model implements ---------------------------------------------------------
 
@@ -429,19 +613,20 @@ class _Cursor:
         self._next = state
 
 
-def _responses(value: Iterable[str]) -> tuple[str, ...]:
-    if isinstance(value, str):
+def _responses(value: Iterable[str | AIMessage]) -> tuple[str | AIMessage, ...]:
+    if isinstance(value, str | BaseMessage):
         raise InputValidationError(
-            f"responses must be a list of str, got a single str {shorten(value)!r}; "
-            "wrap it in a list"
+            f"responses must be a list, got a single {type(value).__name__} "
+            f"{shorten(value)!r}; wrap it in a list"
         )
     result = tuple(value)
     if not result:
         raise InputValidationError("a fake model needs at least one response")
     for i, item in enumerate(result):
-        if not isinstance(item, str):
+        if not isinstance(item, str | AIMessage):
             raise InputValidationError(
-                f"responses[{i}] must be a str, got {type(item).__name__}: {shorten(item)}"
+                f"responses[{i}] must be a str or an AIMessage, got {type(item).__name__}: "
+                f"{shorten(item)}"
             )
     return result
 
@@ -449,7 +634,7 @@ def _responses(value: Iterable[str]) -> tuple[str, ...]:
 def _check_delay(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and (not isinstance(value, int | float) or value < 0):
         raise InputValidationError(
-            f"{attribute.name} must be a number of seconds >= 0 or None, got {value!r}"
+            f"{attribute.name} must be a number of seconds >= 0 or None, got {quoted(value)}"
         )
 
 
@@ -457,16 +642,23 @@ def _check_delay(_instance: object, attribute: attrs.Attribute[Any], value: Any)
 class _FakeResponses:
     """What both fakes share: the responses, the delays and the cursor."""
 
-    responses: tuple[str, ...] = attrs.field(converter=_responses)
-    """The answers, used in turn (cycling)."""
+    responses: tuple[str | AIMessage, ...] = attrs.field(converter=_responses)
+    """The answers, used in turn (cycling). A chat model's may be :class:`AIMessage` values,
+    to script tool calls."""
     chunk_delay: float | None = attrs.field(default=None, validator=_check_delay)
     """Seconds to wait between streamed chunks."""
     delay: float | None = attrs.field(default=None, kw_only=True, validator=_check_delay)
     """Seconds to wait before each answer (to simulate latency)."""
     _cursor: _Cursor = attrs.field(factory=_Cursor, init=False, eq=False, hash=False, repr=False)
 
-    def _next_response(self, stop: Sequence[str] | None) -> str:
-        return _enforce_stop(self.responses[self._cursor.advance(len(self.responses))], stop)
+    def _next_response(self, stop: Sequence[str] | None) -> str | AIMessage:
+        response = self.responses[self._cursor.advance(len(self.responses))]
+        if isinstance(response, str):
+            return _enforce_stop(response, stop)
+        return response
+
+    def _next_text(self, stop: Sequence[str] | None) -> str:
+        return cast(str, self._next_response(stop))
 
     def _wait(self) -> None:
         if self.delay:
@@ -489,14 +681,44 @@ class _FakeResponses:
             yield char
 
 
+def _scripted_chunks(message: AIMessage) -> Iterator[AIMessageChunk]:
+    """A scripted message as a stream: its text one character per chunk, then its tool calls
+    as fragments, its usage on the last chunk."""
+    pieces: list[AIMessageChunk] = [
+        AIMessageChunk(char, id=message.id) for char in message.text
+    ] or [AIMessageChunk("", id=message.id)]
+    fragments: list[ToolCallChunk] = [
+        ToolCallChunk(name=c["name"], args=json.dumps(c["args"]), id=c.get("id"), index=i,
+                      type="tool_call_chunk")
+        for i, c in enumerate(message.tool_calls)
+    ]
+    if fragments or message.usage_metadata or message.additional_kwargs:
+        pieces.append(
+            AIMessageChunk(
+                "",
+                id=message.id,
+                additional_kwargs=message.additional_kwargs,
+                response_metadata=message.response_metadata,
+                tool_call_chunks=fragments,
+                usage_metadata=message.usage_metadata,
+            )
+        )
+    yield from pieces
+
+
 @attrs.frozen
 class FakeListChatModel(_FakeResponses, BaseChatModel):
     """A chat model answering each call with the next of ``responses`` (cycling), streamed one
-    character per chunk; ``stop`` strings cut the answer.
+    character per chunk; ``stop`` strings cut the answer. A response may be an
+    :class:`AIMessage`, to script tool calls: it is returned as it is.
 
     >>> FakeListChatModel(responses=["a-b"]).bind(stop=["-"]).invoke("x")
     AIMessage(content='a')
     """
+
+    def _message(self, stop: Sequence[str] | None) -> AIMessage:
+        response = self._next_response(stop)
+        return AIMessage(response) if isinstance(response, str) else response
 
     def _generate(
         self,
@@ -505,7 +727,7 @@ class FakeListChatModel(_FakeResponses, BaseChatModel):
         **kwargs: Any,  # Any: options given with bind(), ignored by the fake
     ) -> AIMessage:
         self._wait()
-        return AIMessage(self._next_response(stop))
+        return self._message(stop)
 
     def _stream_chunks(
         self,
@@ -514,7 +736,11 @@ class FakeListChatModel(_FakeResponses, BaseChatModel):
         **kwargs: Any,  # Any: options given with bind(), ignored by the fake
     ) -> Iterator[AIMessageChunk]:
         self._wait()
-        for piece in self._pieces(self._next_response(stop)):
+        response = self._next_response(stop)
+        if not isinstance(response, str):
+            yield from _scripted_chunks(response)
+            return
+        for piece in self._pieces(response):
             yield AIMessageChunk(piece)
 
     async def _agenerate(
@@ -524,7 +750,7 @@ class FakeListChatModel(_FakeResponses, BaseChatModel):
         **kwargs: Any,  # Any: options given with bind(), ignored by the fake
     ) -> AIMessage:
         await self._await()
-        return AIMessage(self._next_response(stop))
+        return self._message(stop)
 
     async def _astream_chunks(
         self,
@@ -533,8 +759,22 @@ class FakeListChatModel(_FakeResponses, BaseChatModel):
         **kwargs: Any,  # Any: options given with bind(), ignored by the fake
     ) -> AsyncIterator[AIMessageChunk]:
         await self._await()
-        async for piece in self._apieces(self._next_response(stop)):
+        response = self._next_response(stop)
+        if not isinstance(response, str):
+            for chunk in _scripted_chunks(response):
+                yield chunk
+            return
+        async for piece in self._apieces(response):
             yield AIMessageChunk(piece)
+
+
+@attrs.frozen
+class FakeMessagesListChatModel(FakeListChatModel):
+    """:class:`FakeListChatModel` under LangChain's name for a fake answering with messages.
+
+    >>> FakeMessagesListChatModel(responses=[AIMessage("hi", id="m1")]).invoke("x")
+    AIMessage(content='hi', id='m1')
+    """
 
 
 @attrs.frozen
@@ -546,6 +786,14 @@ class FakeListLLM(_FakeResponses, BaseLLM):
     ['1', '2']
     """
 
+    def __attrs_post_init__(self) -> None:
+        for i, item in enumerate(self.responses):
+            if not isinstance(item, str):
+                raise InputValidationError(
+                    f"responses[{i}] of an LLM must be a str, got {type(item).__name__}: "
+                    f"{shorten(item)}"
+                )
+
     def _generate_text(
         self,
         prompt: str,
@@ -553,7 +801,7 @@ class FakeListLLM(_FakeResponses, BaseLLM):
         **kwargs: Any,  # Any: options given with bind(), ignored by the fake
     ) -> str:
         self._wait()
-        return self._next_response(stop)
+        return self._next_text(stop)
 
     def _stream_text(
         self,
@@ -562,7 +810,7 @@ class FakeListLLM(_FakeResponses, BaseLLM):
         **kwargs: Any,  # Any: options given with bind(), ignored by the fake
     ) -> Iterator[str]:
         self._wait()
-        yield from self._pieces(self._next_response(stop))
+        yield from self._pieces(self._next_text(stop))
 
     async def _agenerate_text(
         self,
@@ -571,7 +819,7 @@ class FakeListLLM(_FakeResponses, BaseLLM):
         **kwargs: Any,  # Any: options given with bind(), ignored by the fake
     ) -> str:
         await self._await()
-        return self._next_response(stop)
+        return self._next_text(stop)
 
     async def _astream_text(
         self,
@@ -580,5 +828,5 @@ class FakeListLLM(_FakeResponses, BaseLLM):
         **kwargs: Any,  # Any: options given with bind(), ignored by the fake
     ) -> AsyncIterator[str]:
         await self._await()
-        async for piece in self._apieces(self._next_response(stop)):
+        async for piece in self._apieces(self._next_text(stop)):
             yield piece
