@@ -242,3 +242,37 @@ def test_the_local_chat_example_runs() -> None:
     assert "== a stop sequence cuts the answer" in out
     last = out.rstrip().splitlines()[-1]
     assert "." not in last.strip("'\"")  # cut before the first full stop
+
+
+def test_a_cancelled_stream_frees_the_model(model: LlamaCppChatModel, answer: AIMessage) -> None:
+    async def run() -> AIMessage:
+        first = asyncio.Event()
+
+        async def consume() -> None:
+            async for chunk in model.bind(max_tokens=200).astream("Tell me a long story."):
+                if chunk.text:
+                    first.set()
+
+        task = asyncio.create_task(consume())
+        await first.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert not model._load().lock.locked()  # the generation was closed, not left open
+        return await model.ainvoke(QUESTION)
+
+    assert asyncio.run(run()) == answer
+
+
+def test_a_process_that_loaded_the_model_exits_quietly() -> None:
+    code = (
+        "from lcel.local import LlamaCppChatModel\n"
+        "print(LlamaCppChatModel(temperature=0, max_tokens=4).invoke('hi').text)\n"
+    )
+    result = subprocess.run(  # noqa: PLW1510 (the exit status is asserted)
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+    assert "Exception ignored" not in result.stderr  # the handle was closed before teardown
+    assert "Traceback" not in result.stderr

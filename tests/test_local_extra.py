@@ -128,3 +128,24 @@ def test_the_process_cache_loads_once_per_key() -> None:
     assert cached(("test", "a"), lambda: load("a")) is first
     assert cached(("test", "b"), lambda: load("b")) is not first
     assert calls == ["a", "b"]
+
+
+def test_what_was_loaded_is_closed_at_exit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lcel.local import _loading
+
+    monkeypatch.setattr(_loading, "_cache", {})
+    closed: list[str] = []
+
+    class Handle:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def close(self) -> None:
+            closed.append(self.name)
+
+    cached(("test", "x"), lambda: Handle("x"))
+    cached(("test", "y"), lambda: Handle("y"))
+    cached(("test", "plain"), object)  # nothing to close
+    _loading._close_all()  # registered with atexit: runs before the interpreter tears down
+    assert sorted(closed) == ["x", "y"]
+    assert _loading._cache == {}

@@ -119,6 +119,15 @@ class _Loaded:
     llama: Any  # Any: llama_cpp.Llama (the extra may be absent when this module is typed)
     lock: threading.Lock = attrs.field(factory=threading.Lock)
 
+    def close(self) -> None:
+        """Free the model (at exit), once no generation holds it (a generation still running
+        after a few seconds keeps it: closing under it would crash the process)."""
+        if self.lock.acquire(timeout=5):
+            try:
+                self.llama.close()
+            finally:
+                self.lock.release()
+
 
 @attrs.frozen(kw_only=True)
 class LlamaCppChatModel(BaseChatModel):

@@ -8,6 +8,7 @@ its own there.
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import importlib.machinery
 import importlib.util
@@ -104,6 +105,20 @@ def check_file(owner: str, field: str, value: object) -> str:
 
 _lock = threading.Lock()
 _cache: dict[tuple[int, Hashable], object] = {}
+
+
+@atexit.register
+def _close_all() -> None:
+    """Close what was loaded while the interpreter is whole: left to the garbage collector
+    at shutdown, a llama.cpp handle frees itself after its module is torn down and prints
+    a traceback."""
+    with _lock:
+        loaded = list(_cache.values())
+        _cache.clear()
+    for value in loaded:
+        close: Callable[[], object] | None = getattr(value, "close", None)
+        if close is not None:
+            close()
 
 
 def cached(key: Hashable, load: Callable[[], _T]) -> _T:
