@@ -159,7 +159,8 @@ class LlamaCppChatModel(BaseChatModel):
     seed: int | None = attrs.field(
         default=None, validator=_number(0, integer=True, optional=True)
     )
-    """The sampling seed; ``None`` for a fresh one each call."""
+    """The sampling seed; ``None``: each call takes the next seed of the loaded model's own
+    sequence (other answers each time, but no guarantee of repeating them)."""
     n_ctx: int = attrs.field(default=2048, validator=_number(16, integer=True))
     """The context size in tokens (prompt and answer)."""
     n_threads: int | None = attrs.field(
@@ -223,11 +224,11 @@ class LlamaCppChatModel(BaseChatModel):
         **kwargs: Any,  # Any: sampling options given with bind()
     ) -> Iterator[AIMessageChunk]:
         options = self._options(stop, kwargs)
-        prompt = _to_llama(messages)
+        chat = _to_llama(messages)
         loaded = self._load()
         with loaded.lock:
             finish: str | None = None
-            for part in loaded.llama.create_chat_completion(prompt, stream=True, **options):
+            for part in loaded.llama.create_chat_completion(chat, stream=True, **options):
                 choice = part["choices"][0]
                 text = choice["delta"].get("content")
                 if text:
