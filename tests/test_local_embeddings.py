@@ -6,6 +6,7 @@ Marked ``local_model`` and skipped, with the reason, when the ``local`` extra is
 from __future__ import annotations
 
 import asyncio
+import json
 import pickle
 import subprocess
 import sys
@@ -190,3 +191,20 @@ def test_the_local_retrieval_example_runs() -> None:
     assert "relevant text ranked first: all-MiniLM-L6-v2 6/6, word hashing " in out
     assert "== the retrieval chain, answered by the local model" in out
     assert "\nA: " in out
+
+
+def test_lcel_run_retrieves_with_the_real_embedder() -> None:
+    exe = Path(sys.executable).with_name("lcel")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "lcel.cli"]
+    question = '"Which insects turn flower nectar into food?"'
+    result = subprocess.run(  # noqa: PLW1510 (the exit status is asserted)
+        [*cmd, "run", "examples/local_retrieval.py:retriever", "--input", question],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert [d["id"] for d in found] == ["honeybees"]
+    assert found[0]["page_content"].startswith("Honeybees gather nectar")
