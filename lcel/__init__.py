@@ -4,7 +4,7 @@ Runnables are immutable values generic in their input and output, composed with 
 executed by one interpreter, in every mode (sync, async, batch, stream, events).
 """
 
-from lcel import _interpreter, _runnable
+from lcel import _interpreter  # noqa: F401  # imported for its effect: installs the engine
 from lcel._branch import RunnableBranch
 from lcel._config import RunnableConfig
 from lcel._lambda import RunnableGenerator, RunnableLambda, chain
@@ -14,8 +14,7 @@ from lcel._passthrough import RunnableAssign, RunnablePassthrough, RunnablePick
 from lcel._runnable import Runnable
 from lcel._sequence import RunnableSequence
 from lcel._wrappers import RunnableBinding, RunnableEach, RunnableRetry, RunnableWithFallbacks
-
-_runnable._engine = _interpreter  # type: ignore[attr-defined]  # the nodes' methods run here
+from lcel.history import RunnableWithMessageHistory
 
 __version__ = "0.1.0"
 
@@ -36,4 +35,5 @@ __all__ = [
     "RunnableConfig",
     "Component",
     "chain",
+    "RunnableWithMessageHistory",
 ]

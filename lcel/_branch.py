@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import attrs
 
 from lcel._runnable import Runnable, coerce_to_runnable
 from lcel._types import InT, InT_contra, OutT_co
 from lcel.errors import quoted
+
+if TYPE_CHECKING:
+    from lcel._graph import GraphBuilder
 
 O1 = TypeVar("O1")
 O2 = TypeVar("O2")
@@ -108,6 +111,18 @@ class RunnableBranch(Runnable[InT_contra, OutT_co]):
         for o in outs[1:]:
             union = union | o
         return union
+
+    def _children(self) -> tuple[Runnable[Any, Any], ...]:
+        return (*(r for pair in self.branches for r in pair), self.default)
+
+    def _draw(self, graph: GraphBuilder) -> tuple[str, str]:
+        from lcel._graph import condition_label
+
+        conds: list[tuple[str | None, Runnable[Any, Any]]] = [
+            (condition_label(cond, i), body) for i, (cond, body) in enumerate(self.branches)
+        ]
+        conds.append(("default", self.default))
+        return graph.fan(self, conds, "branch", self.get_name())
 
     def __repr__(self) -> str:
         parts = [f"({c!r}, {r!r})" for c, r in self.branches] + [repr(self.default)]

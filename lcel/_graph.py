@@ -24,7 +24,7 @@ import attrs
 
 from lcel._runnable import Runnable
 
-__all__ = ["Edge", "Graph", "Node", "graph_of"]
+__all__ = ["Edge", "Graph", "GraphBuilder", "Node", "condition_label", "graph_of"]
 
 NodeKind = Literal["input", "output", "runnable", "fork", "join", "branch"]
 """``input``/``output``: the boundary nodes; ``fork``/``join``: where a parallel (or
@@ -175,7 +175,9 @@ def _titles(r: Runnable[Any, Any]) -> tuple[str, str]:
     return inp, out
 
 
-class _Builder:
+class GraphBuilder:
+    """Collects the nodes and edges of a graph while node kinds draw themselves."""
+
     def __init__(self) -> None:
         self.nodes: list[Node] = []
         self.edges: list[Edge] = []
@@ -219,73 +221,30 @@ class _Builder:
         return fork, join
 
     def expand(self, r: Runnable[Any, Any]) -> tuple[str, str]:
-        """Add ``r``'s nodes; return its (entry, exit) node ids."""
-        from lcel._branch import RunnableBranch
-        from lcel._parallel import RunnableParallel
-        from lcel._passthrough import RunnableAssign, RunnablePassthrough
-        from lcel._sequence import RunnableSequence
-        from lcel._wrappers import RunnableBinding, RunnableRetry, RunnableWithFallbacks
+        """Add ``r``'s nodes; return its (entry, exit) node ids. A node kind draws itself
+        (``Runnable._draw``); one that does not is one node."""
+        drawn = r._draw(self)
+        return drawn if drawn is not None else self.leaf(r)
 
-        if isinstance(r, RunnableSequence):
-            entry, exit_ = self.expand(r.steps[0])
-            for step in r.steps[1:]:
-                nxt_entry, nxt_exit = self.expand(step)
-                self.link(exit_, nxt_entry)
-                exit_ = nxt_exit
-            return entry, exit_
-        if isinstance(r, RunnableParallel):
-            return self.fan(r, ((None, step) for _, step in r.branches))
-        if isinstance(r, RunnableAssign):
-            arms: list[tuple[str | None, Runnable[Any, Any]]] = [
-                (None, step) for _, step in r.mapper.branches
-            ]
-            arms.append((None, RunnablePassthrough()))
-            return self.fan(r, arms)
-        if isinstance(r, RunnableBranch):
-            conds: list[tuple[str | None, Runnable[Any, Any]]] = [
-                (_condition_label(cond, i), body) for i, (cond, body) in enumerate(r.branches)
-            ]
-            conds.append(("default", r.default))
-            return self.fan(r, conds, "branch", r.get_name())
-        if isinstance(r, RunnableWithFallbacks):
-            tries: list[tuple[str | None, Runnable[Any, Any]]] = [("try", r.runnable)]
-            tries.extend((f"fallback {i}", fb) for i, fb in enumerate(r.fallbacks, 1))
-            return self.fan(r, tries)
-        if isinstance(r, RunnableBinding | RunnableRetry):
-            if _is_composite(r.bound):
-                return self.expand(r.bound)
-            if isinstance(r, RunnableBinding):
-                node_id = self.add(
-                    r.get_name(), str(getattr(r.bound, "run_type", "chain")), "runnable", _titles(r)
-                )
-                return node_id, node_id
-            return self.expand(r.bound)
-        inner = getattr(r, "inner", None)  # a validating wrapper (lcel._validation)
-        if isinstance(inner, Runnable) and _is_composite(inner):
-            return self.expand(inner)
-        return self.leaf(r)
+    def chain(self, steps: Iterable[Runnable[Any, Any]]) -> tuple[str, str]:
+        """``steps`` one after another; their first entry and last exit."""
+        it = iter(steps)
+        entry, exit_ = self.expand(next(it))
+        for step in it:
+            nxt_entry, nxt_exit = self.expand(step)
+            self.link(exit_, nxt_entry)
+            exit_ = nxt_exit
+        return entry, exit_
+
+    @staticmethod
+    def is_composite(r: Runnable[Any, Any]) -> bool:
+        """Whether ``r`` draws as more than one node (a wrapper around it then shows its
+        inside instead of one node under the wrapper's name)."""
+        probe = GraphBuilder()
+        return r._draw(probe) is not None and len(probe.nodes) > 1
 
 
-def _is_composite(r: Runnable[Any, Any]) -> bool:
-    from lcel._branch import RunnableBranch
-    from lcel._parallel import RunnableParallel
-    from lcel._passthrough import RunnableAssign
-    from lcel._sequence import RunnableSequence
-    from lcel._wrappers import RunnableBinding, RunnableRetry, RunnableWithFallbacks
-
-    if isinstance(r, RunnableBinding | RunnableRetry):
-        return _is_composite(r.bound)
-    return isinstance(
-        r,
-        RunnableSequence
-        | RunnableParallel
-        | RunnableAssign
-        | RunnableBranch
-        | RunnableWithFallbacks,
-    )
-
-
-def _condition_label(cond: Runnable[Any, Any], index: int) -> str:
+def condition_label(cond: Runnable[Any, Any], index: int) -> str:
     name = cond.get_name()
     if name == "RunnableLambda":
         text = _lambda_text(getattr(cond, "func", None))
@@ -350,7 +309,7 @@ def _parsed(filename: str) -> tuple[str, Any]:  # Any: an ast.Module, or None
 
 def graph_of(runnable: Runnable[Any, Any]) -> Graph:
     """The graph of ``runnable``: an input node, its own nodes, an output node."""
-    b = _Builder()
+    b = GraphBuilder()
     in_title, out_title = _titles(runnable)
     first = b.add(in_title, None, "input", (in_title, in_title))
     entry, exit_ = b.expand(runnable)

@@ -35,7 +35,7 @@ from lcel._config import RunnableConfig
 from lcel._runnable import Runnable
 from lcel._types import InT_contra, OutT_co
 
-__all__ = ["Component"]
+__all__ = ["Component", "capabilities"]
 
 
 @attrs.frozen
@@ -106,6 +106,15 @@ class Component(Runnable[InT_contra, OutT_co]):
     ) -> AsyncIterator[OutT_co]:
         raise NotImplementedError  # never called: the interpreter sees it is not overridden
 
+    def _consumes_stream(self) -> bool:
+        return "_transform" in capabilities(type(self))
+
+    def _starts_on_first_chunk(self) -> bool:
+        return "_transform" in capabilities(type(self))
+
+    def _bind_targets(self) -> tuple[Runnable[Any, Any], ...]:
+        return ()  # its call takes them
+
     def _trace_input(self, input: Any) -> Any:  # Any: this leaf's input, shown
         return input
 
@@ -114,10 +123,16 @@ class Component(Runnable[InT_contra, OutT_co]):
 
 
 _OPTIONAL = ("_ainvoke", "_stream", "_astream", "_transform", "_atransform")
+_CAPS: dict[type, frozenset[str]] = {}
 
 
-def component_capabilities(cls: type[Component[Any, Any]]) -> frozenset[str]:
-    """The optional protocol methods ``cls`` overrides (cached per class by the caller)."""
-    return frozenset(
-        name for name in _OPTIONAL if getattr(cls, name) is not getattr(Component, name)
-    )
+def capabilities(cls: type) -> frozenset[str]:
+    """The optional protocol methods component class ``cls`` overrides (cached)."""
+    try:
+        return _CAPS[cls]
+    except KeyError:
+        caps = frozenset(
+            name for name in _OPTIONAL if getattr(cls, name) is not getattr(Component, name)
+        )
+        _CAPS[cls] = caps
+        return caps

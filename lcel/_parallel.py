@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Mapping
-from typing import Any, NotRequired, TypedDict, overload
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, overload
 
 import attrs
 import typing_extensions
@@ -12,6 +12,9 @@ import typing_extensions
 from lcel._runnable import Runnable, coerce_to_runnable
 from lcel._types import InT, InT_contra, KeyedOutput, OutT_co
 from lcel.errors import quoted
+
+if TYPE_CHECKING:
+    from lcel._graph import GraphBuilder
 
 __all__ = [
     "RunnableParallel",
@@ -94,6 +97,18 @@ class RunnableParallel(Runnable[InT_contra, OutT_co]):
             self.get_name("Output"),
             {k: s._output_type_given(input_type) for k, s in self.branches},
         )
+
+    def _children(self) -> tuple[Runnable[Any, Any], ...]:
+        return tuple(step for _, step in self.branches)
+
+    def _consumes_stream(self) -> bool:
+        return True
+
+    def _starts_on_first_chunk(self) -> bool:
+        return True
+
+    def _draw(self, graph: GraphBuilder) -> tuple[str, str]:
+        return graph.fan(self, ((None, step) for _, step in self.branches))
 
     def __repr__(self) -> str:
         inner = ",\n  ".join(f"{k}: {s!r}".replace("\n", "\n  ") for k, s in self.branches)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -16,6 +16,9 @@ from lcel._parallel import (
 from lcel._runnable import Runnable
 from lcel._types import InT_contra, KeyedOutput, OutT_co
 from lcel.errors import quoted
+
+if TYPE_CHECKING:
+    from lcel._graph import GraphBuilder
 
 __all__ = ["RunnableAssign", "RunnablePassthrough", "RunnablePick"]
 
@@ -46,6 +49,12 @@ class RunnablePassthrough(Runnable[Any, Any]):
 
     def _output_type_given(self, input_type: Any) -> Any:  # Any: type forms in and out
         return input_type
+
+    def _consumes_stream(self) -> bool:
+        return True
+
+    def _starts_on_first_chunk(self) -> bool:
+        return True
 
     def __repr__(self) -> str:
         return "RunnablePassthrough()"
@@ -89,6 +98,22 @@ class RunnableAssign(Runnable[InT_contra, OutT_co]):
             input_type = self.input_type
         added = {k: s._output_type_given(input_type) for k, s in self.mapper.branches}
         return assign_output_type(self.get_name("Output"), input_type, added)
+
+    def _children(self) -> tuple[Runnable[Any, Any], ...]:
+        return (self.mapper,)
+
+    def _consumes_stream(self) -> bool:
+        return True
+
+    def _starts_on_first_chunk(self) -> bool:
+        return True
+
+    def _draw(self, graph: GraphBuilder) -> tuple[str, str]:
+        arms: list[tuple[str | None, Runnable[Any, Any]]] = [
+            (None, step) for _, step in self.mapper.branches
+        ]
+        arms.append((None, RunnablePassthrough()))
+        return graph.fan(self, arms)
 
     def __repr__(self) -> str:
         return f"RunnableAssign(mapper={self.mapper!r})"
@@ -138,6 +163,12 @@ class RunnablePick(Runnable[InT_contra, OutT_co]):
             return Any
         tp = known[0][self.keys]
         return tp | None if self.keys in known[1] else tp
+
+    def _consumes_stream(self) -> bool:
+        return True
+
+    def _starts_on_first_chunk(self) -> bool:
+        return True
 
     def __repr__(self) -> str:
         return f"RunnablePick({self.keys!r})"

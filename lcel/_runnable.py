@@ -17,7 +17,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from typing import TYPE_CHECKING, Any, Generic, Literal, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, overload
 
 import attrs
 from returns.result import Result
@@ -28,14 +28,28 @@ from lcel._types import InT_contra, KeyedOutput, OtherOutT, OutT_co, T
 from lcel.errors import quoted
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from lcel import _interpreter as _engine
-    from lcel._graph import Graph
+    from lcel._graph import Graph, GraphBuilder
     from lcel._jsonschema import RunnableSchema
+    from lcel._listeners import Listener
     from lcel._passthrough import RunnablePassthrough
     from lcel._wrappers import RunnableBinding, RunnableRetry, RunnableWithFallbacks
+    from lcel.prompts import BasePromptTemplate
+    from lcel.tools import Tool
     from lcel.tracing import RunLog, RunLogPatch, StreamEvent
 
-__all__ = ["Runnable", "coerce_to_runnable"]
+__all__ = ["Runnable", "coerce_to_runnable", "install_engine"]
+
+# ``_engine`` is the interpreter (``lcel._interpreter``): the one seam from a runnable's
+# methods to the code that runs it. The interpreter imports this module, so it installs
+# itself here when imported (``import lcel`` does), instead of every method importing it.
+
+
+def install_engine(engine: ModuleType) -> None:
+    """Set the interpreter that :class:`Runnable` methods delegate to (done once, by it)."""
+    globals()["_engine"] = engine
 
 
 @attrs.frozen
@@ -121,6 +135,42 @@ class Runnable(Generic[InT_contra, OutT_co]):
     def _schema_output_owner(self) -> Runnable[Any, Any]:
         """The runnable whose name titles this one's output schema (a sequence: its last)."""
         return self
+
+    # -- structure the interpreter and the graph read (a node kind overrides what differs) -----
+
+    _traced_run: ClassVar[bool] = True
+    """Whether a traced run of this node reports a run of its own (a binding does not)."""
+    _traced_stream_run: ClassVar[bool] = True
+    """Whether it reports one while streaming (a retry does not: its attempts do)."""
+    def _children(self) -> tuple[Runnable[Any, Any], ...]:
+        """The runnables this one runs (for walking a tree)."""
+        return ()
+
+    def _consumes_stream(self) -> bool:
+        """Whether it turns input chunks into output chunks as they come; if not, the
+        interpreter combines a stream into one input first."""
+        return False
+
+    def _starts_on_first_chunk(self) -> bool:
+        """Traced and fed a stream, whether its run starts at the first input chunk and learns
+        its input at its end (LangChain's transform-capable kinds), rather than starting with
+        the whole input."""
+        return False
+
+    def _chunk_source(self) -> Runnable[Any, Any] | None:
+        """The runnable whose output chunks this one passes on unchanged, if any (so whether
+        its chunks are cumulative snapshots is that runnable's answer)."""
+        return None
+
+    def _bind_targets(self) -> tuple[Runnable[Any, Any], ...] | None:
+        """Where ``bind`` keywords go: ``()`` when its own call takes them, the runnables
+        that take them for a wrapper, ``None`` when nothing would (a composite)."""
+        return None
+
+    def _draw(self, graph: GraphBuilder) -> tuple[str, str] | None:
+        """Add this node's inner nodes to ``graph`` and return (entry, exit) node ids, or
+        ``None`` to be drawn as one node."""
+        return None
 
     # -- running ----------------------------------------------------------------------------
 
@@ -611,6 +661,43 @@ class Runnable(Generic[InT_contra, OutT_co]):
         return RunnableWithFallbacks.create(
             self, fallbacks, exceptions_to_handle=exceptions_to_handle, exception_key=exception_key
         )
+
+    def with_listeners(
+        self,
+        *,
+        on_start: Listener | None = None,
+        on_end: Listener | None = None,
+        on_error: Listener | None = None,
+    ) -> RunnableBinding[InT_contra, OutT_co]:
+        """The same runnable, calling ``on_start`` / ``on_end`` / ``on_error`` with the run
+        record (``lcel.callbacks.Run``) of each of its own runs; functions may be async."""
+        from lcel._listeners import with_listeners
+
+        return with_listeners(self, on_start=on_start, on_end=on_end, on_error=on_error)
+
+    def as_tool(
+        self,
+        args_schema: Any = None,  # Any: a type form (TypedDict, attrs class, dataclass)
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        arg_types: Mapping[str, Any] | None = None,  # Any: type forms
+    ) -> Tool[OutT_co]:
+        """This runnable as a :class:`~lcel.tools.Tool`: arguments from the input type (a
+        TypedDict's keys, an attrs class's fields, ``arg_types``, or one ``input``)."""
+        from lcel._as_tool import as_tool
+
+        return as_tool(
+            self, args_schema=args_schema, name=name, description=description, arg_types=arg_types
+        )
+
+    def get_prompts(
+        self, config: RunnableConfig | None = None
+    ) -> list[BasePromptTemplate[Any, Any]]:
+        """The prompt templates inside this runnable, in tree order."""
+        from lcel._as_tool import get_prompts
+
+        return get_prompts(self)
 
     def map(self) -> Runnable[Sequence[InT_contra], list[OutT_co]]:
         """A runnable over lists: runs this one on every element (as a batch)."""

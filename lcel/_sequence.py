@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from lcel._runnable import Runnable, coerce_to_runnable
 from lcel._types import InT_contra, OutT_co
+
+if TYPE_CHECKING:
+    from lcel._graph import GraphBuilder
 
 __all__ = ["RunnableSequence"]
 
@@ -87,6 +90,21 @@ class RunnableSequence(Runnable[InT_contra, OutT_co]):
 
     def _schema_output_owner(self) -> Runnable[Any, Any]:
         return self.steps[-1]._schema_output_owner()
+
+    def _children(self) -> tuple[Runnable[Any, Any], ...]:
+        return self.steps
+
+    def _consumes_stream(self) -> bool:
+        return self.steps[0]._consumes_stream()
+
+    def _starts_on_first_chunk(self) -> bool:
+        return True
+
+    def _chunk_source(self) -> Runnable[Any, Any]:
+        return self.steps[-1]
+
+    def _draw(self, graph: GraphBuilder) -> tuple[str, str]:
+        return graph.chain(self.steps)
 
     def __repr__(self) -> str:
         return "\n| ".join(repr(s) for s in self.steps)

@@ -31,15 +31,15 @@ import functools
 import re
 import types
 import typing
-from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 import jsonschema
 import typing_extensions
 from jsonschema.exceptions import ValidationError, best_match
 
-from lcel._config import RunnableConfig
+from lcel._chunks import combine
 from lcel._jsonschema import (
     JsonSchema,
     json_converter,
@@ -48,10 +48,12 @@ from lcel._jsonschema import (
     schema_for_type,
     to_json_value,
 )
-from lcel._leaf import Component
 from lcel._runnable import Runnable
 from lcel._types import InT, InT_contra, OutT, OutT_co
 from lcel.errors import InputValidationError, LcelError, quoted, shorten
+
+if TYPE_CHECKING:
+    from lcel._graph import GraphBuilder
 
 __all__ = [
     "OutputValidationError",
@@ -111,12 +113,15 @@ class SchemaCheck:
 
 
 @attrs.frozen(repr=False)
-class RunnableValidated(Component[InT_contra, OutT_co]):
+class RunnableValidated(Runnable[InT_contra, OutT_co]):
     """``inner`` behind a JSON Schema check of its input (and optionally its output).
 
-    Make one with :func:`with_validation`. Streaming passes through to ``inner``; with
+    Make one with :func:`with_validation`. A wrapper node the interpreter runs
+    (``lcel._interpreter.kinds.validation``): streaming passes through to ``inner``; with
     ``validate_output`` a stream's chunks are checked once combined, at its end.
     """
+
+    _kind_module: ClassVar[str] = "lcel._interpreter.kinds.validation"  # handlers: on first use
 
     inner: Runnable[InT_contra, OutT_co]
     validate_output: bool = attrs.field(default=False, kw_only=True)
@@ -151,13 +156,11 @@ class RunnableValidated(Component[InT_contra, OutT_co]):
         """The inner runnable's output type."""
         return self.inner.output_type
 
-    def _schema_input_owner(self) -> Any:  # Any: the runnable whose name titles the schema
-        find = getattr(self.inner, "_schema_input_owner", None)
-        return find() if callable(find) else self.inner
+    def _schema_input_owner(self) -> Runnable[Any, Any]:
+        return self.inner._schema_input_owner()
 
-    def _schema_output_owner(self) -> Any:  # Any: the runnable whose name titles the schema
-        find = getattr(self.inner, "_schema_output_owner", None)
-        return find() if callable(find) else self.inner
+    def _schema_output_owner(self) -> Runnable[Any, Any]:
+        return self.inner._schema_output_owner()
 
     # -- checks ---------------------------------------------------------------------------------
 
@@ -178,57 +181,24 @@ class RunnableValidated(Component[InT_contra, OutT_co]):
             _raise_on_error(self._output_check, data, self.inner, "output", OutputValidationError)
         return value
 
-    # -- the leaf protocol ----------------------------------------------------------------------
+    # -- structure the interpreter and the graph read ---------------------------------------
 
-    def _invoke(
-        self,
-        input: InT_contra,
-        config: RunnableConfig,
-        **kwargs: Any,  # Any: options given with bind(), passed on to the inner runnable
-    ) -> OutT_co:
-        x = self.check_input(input)
-        out = _bound(self.inner, kwargs).invoke(x, _inner_config(config))
-        return self.check_output(out)  # type: ignore[no-any-return]
+    def _children(self) -> tuple[Runnable[Any, Any], ...]:
+        return (self.inner,)
 
-    async def _ainvoke(
-        self,
-        input: InT_contra,
-        config: RunnableConfig,
-        **kwargs: Any,  # Any: options given with bind()
-    ) -> OutT_co:
-        x = self.check_input(input)
-        out = await _bound(self.inner, kwargs).ainvoke(x, _inner_config(config))
-        return self.check_output(out)  # type: ignore[no-any-return]
+    def _bind_targets(self) -> tuple[Runnable[Any, Any], ...]:
+        return (self.inner,)
 
-    def _stream(
-        self,
-        input: InT_contra,
-        config: RunnableConfig,
-        **kwargs: Any,  # Any: options given with bind()
-    ) -> Iterator[OutT_co]:
-        x = self.check_input(input)
-        chunks: list[Any] = []
-        for chunk in _bound(self.inner, kwargs).stream(x, _inner_config(config)):
-            if self._output_check is not None:
-                chunks.append(chunk)
-            yield chunk
-        if self._output_check is not None:
-            self.check_output(_combine(chunks))
+    def _draw(self, graph: GraphBuilder) -> tuple[str, str] | None:
+        # around a composite, the composite's nodes; around a leaf, one node
+        return graph.expand(self.inner) if graph.is_composite(self.inner) else None
 
-    async def _astream(
-        self,
-        input: InT_contra,
-        config: RunnableConfig,
-        **kwargs: Any,  # Any: options given with bind()
-    ) -> AsyncIterator[OutT_co]:
-        x = self.check_input(input)
-        chunks: list[Any] = []
-        async for chunk in _bound(self.inner, kwargs).astream(x, _inner_config(config)):
-            if self._output_check is not None:
-                chunks.append(chunk)
-            yield chunk
-        if self._output_check is not None:
-            self.check_output(_combine(chunks))
+    def combined_output(self, chunks: list[Any]) -> Any:  # Any: stream chunks in, output out
+        """The chunks added up, as ``invoke`` would have returned them: message chunks become
+        the complete message (the output schema describes ``AIMessage``, not its chunks)."""
+        combined = combine(chunks)
+        to_message = getattr(combined, "to_message", None)
+        return to_message() if callable(to_message) else combined
 
 
 # -- structuring ---------------------------------------------------------------------------------
@@ -467,22 +437,3 @@ def _is_json_data(value: Any) -> bool:  # Any: any value
     if type(value) is dict:
         return all(isinstance(k, str) and _is_json_data(v) for k, v in value.items())
     return False
-
-
-def _inner_config(config: RunnableConfig) -> RunnableConfig:
-    """The config for the inner run: this run's, less what names this run itself."""
-    return {k: v for k, v in config.items() if k not in ("run_name", "run_id")}  # type: ignore[return-value]
-
-
-def _bound(inner: Runnable[Any, Any], kwargs: Mapping[str, Any]) -> Runnable[Any, Any]:
-    return inner.bind(**kwargs) if kwargs else inner
-
-
-def _combine(chunks: list[Any]) -> Any:  # Any: stream chunks
-    """The chunks added up, as ``invoke`` would have returned them: message chunks become
-    the complete message (the output schema describes ``AIMessage``, not its chunks)."""
-    from lcel._interpreter._combine import combine
-
-    combined = combine(chunks)
-    to_message = getattr(combined, "to_message", None)
-    return to_message() if callable(to_message) else combined

@@ -3,20 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from lcel._config import RunnableConfig
+from lcel._config import RunnableConfig, merge_configs
 from lcel._runnable import Runnable, coerce_to_runnable
 from lcel._types import InT, InT_contra, OutT, OutT_co
 from lcel.errors import quoted
 
+if TYPE_CHECKING:
+    from lcel._graph import GraphBuilder
+
 __all__ = ["RunnableBinding", "RunnableEach", "RunnableRetry", "RunnableWithFallbacks"]
 
 
+class _WrapsOne:
+    """A wrapper around one runnable (``bound``) answers the structure questions
+    (``Runnable._children`` and the rest) with it."""
+
+    __slots__ = ()
+    bound: Runnable[Any, Any]
+
+    def _children(self) -> tuple[Runnable[Any, Any], ...]:
+        return (self.bound,)
+
+    def _consumes_stream(self) -> bool:
+        return self.bound._consumes_stream()
+
+    def _chunk_source(self) -> Runnable[Any, Any]:
+        return self.bound
+
+    def _bind_targets(self) -> tuple[Runnable[Any, Any], ...]:
+        return (self.bound,)
+
+
 @attrs.frozen(repr=False)
-class RunnableBinding(Runnable[InT_contra, OutT_co]):
+class RunnableBinding(_WrapsOne, Runnable[InT_contra, OutT_co]):
     """The same runnable with a config, call keywords or declared types attached.
 
     A binding runs no run of its own: its config merges into the caller's for the bound
@@ -40,8 +63,6 @@ class RunnableBinding(Runnable[InT_contra, OutT_co]):
         output_type: Any = None,  # Any: a type form
     ) -> RunnableBinding[InT, OutT]:
         """Bind onto ``runnable``, merging into it when it already is a binding."""
-        from lcel._config import merge_configs
-
         if kwargs:
             _check_takes_kwargs(runnable, kwargs)
 
@@ -97,6 +118,14 @@ class RunnableBinding(Runnable[InT_contra, OutT_co]):
             return self
         return self.bound._schema_output_owner()
 
+    _traced_run: ClassVar[bool] = False  # the bound runnable's run is the one reported
+    _traced_stream_run: ClassVar[bool] = False
+
+    def _draw(self, graph: GraphBuilder) -> tuple[str, str] | None:
+        # A binding around a composite shows the composite; around a leaf, one node under
+        # the binding's name.
+        return graph.expand(self.bound) if graph.is_composite(self.bound) else None
+
     def __getattr__(self, name: str) -> Any:
         # Reach the bound runnable's own attributes (a model's name, a tool's description).
         if name.startswith("_"):
@@ -117,26 +146,19 @@ class RunnableBinding(Runnable[InT_contra, OutT_co]):
 def _check_takes_kwargs(runnable: Runnable[Any, Any], kwargs: Mapping[str, Any]) -> None:
     """``bind`` keywords reach a component's or a function's call; a composite has no call
     to pass them to, so binding them there is a mistake we report instead of ignoring."""
-    from lcel._lambda import RunnableGenerator, RunnableLambda
-    from lcel._leaf import Component
-
-    target: Runnable[Any, Any] = runnable
-    while isinstance(target, RunnableBinding | RunnableRetry):
-        target = target.bound
-    if isinstance(target, RunnableWithFallbacks):
-        for r in target.runnables:
-            _check_takes_kwargs(r, kwargs)
-        return
-    if not isinstance(target, Component | RunnableLambda | RunnableGenerator):
+    targets = runnable._bind_targets()
+    if targets is None:
         raise TypeError(
-            f"bind({', '.join(f'{k}=...' for k in kwargs)}) on {target.get_name()}: bound "
+            f"bind({', '.join(f'{k}=...' for k in kwargs)}) on {runnable.get_name()}: bound "
             "keywords reach a component's or a function's call, and a "
-            f"{type(target).__name__} has none; bind them on the step that takes them"
+            f"{type(runnable).__name__} has none; bind them on the step that takes them"
         )
+    for target in targets:
+        _check_takes_kwargs(target, kwargs)
 
 
 @attrs.frozen(repr=False)
-class RunnableRetry(Runnable[InT_contra, OutT_co]):
+class RunnableRetry(_WrapsOne, Runnable[InT_contra, OutT_co]):
     """Run ``bound``; on a listed exception, wait and try again, ``max_attempts`` in all."""
 
     bound: Runnable[Any, Any]
@@ -215,6 +237,11 @@ class RunnableRetry(Runnable[InT_contra, OutT_co]):
     def _schema_output_owner(self) -> Runnable[Any, Any]:
         return self.bound._schema_output_owner()
 
+    _traced_stream_run: ClassVar[bool] = False  # streaming, each attempt's run reports
+
+    def _draw(self, graph: GraphBuilder) -> tuple[str, str]:
+        return graph.expand(self.bound)
+
     def __repr__(self) -> str:
         return f"RunnableRetry({self.bound!r}, max_attempts={self.max_attempts})"
 
@@ -272,6 +299,20 @@ class RunnableWithFallbacks(Runnable[InT_contra, OutT_co]):
     def _output_type_given(self, input_type: Any) -> Any:  # Any: type forms in and out
         return self.runnable._output_type_given(input_type)
 
+    def _children(self) -> tuple[Runnable[Any, Any], ...]:
+        return self.runnables
+
+    def _chunk_source(self) -> Runnable[Any, Any]:
+        return self.runnable
+
+    def _bind_targets(self) -> tuple[Runnable[Any, Any], ...]:
+        return self.runnables
+
+    def _draw(self, graph: GraphBuilder) -> tuple[str, str]:
+        tries: list[tuple[str | None, Runnable[Any, Any]]] = [("try", self.runnable)]
+        tries.extend((f"fallback {i}", fb) for i, fb in enumerate(self.fallbacks, 1))
+        return graph.fan(self, tries)
+
     def __repr__(self) -> str:
         return f"RunnableWithFallbacks({self.runnable!r}, fallbacks={list(self.fallbacks)!r})"
 
@@ -296,6 +337,9 @@ class RunnableEach(Runnable[InT_contra, OutT_co]):
     def output_type(self) -> Any:  # Any: a type form
         """A list of the bound runnable's output type."""
         return list[self.bound.output_type]  # type: ignore[name-defined]
+
+    def _children(self) -> tuple[Runnable[Any, Any], ...]:
+        return (self.bound,)
 
     def __repr__(self) -> str:
         return f"RunnableEach({self.bound!r})"

@@ -594,6 +594,10 @@ def _holds_results(path: Path) -> bool:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
+    if getattr(args, "dask", None):
+        from lcel._dask_cli import run_on_dask
+
+        return run_on_dask(args)
     return _Batch(args).run()
 
 
@@ -720,6 +724,12 @@ def _parser() -> argparse.ArgumentParser:
         help="start no new line after the first failure (running lines finish and are written)",
     )
     batch.add_argument("--config", metavar="JSON", help="a RunnableConfig as JSON")
+    batch.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run on a Dask cluster: its scheduler address (tcp://host:8786), or 'local' for "
+        "a LocalCluster on this machine (pip install lcel[dask])",
+    )
     batch.set_defaults(func=_cmd_batch)
 
     # Listed for --help only: main() hands `schema ...` to lcel._codegen before parsing.

@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Literal, TypedDict
 
 import attrs
 
+from lcel._partial_json import parse_partial_json
 from lcel.errors import InputValidationError, quoted, shorten
 
 __all__ = [
@@ -510,8 +511,6 @@ def _merge_tool_call_chunks(
 def _tool_calls_from_chunks(
     chunks: Sequence[ToolCallChunk],
 ) -> tuple[list[ToolCall], list[InvalidToolCall]]:
-    from lcel.parsers import parse_partial_json
-
     calls: list[ToolCall] = []
     invalid: list[InvalidToolCall] = []
     for chunk in chunks:

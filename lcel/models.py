@@ -26,6 +26,7 @@ import attrs
 
 from lcel._config import RunnableConfig
 from lcel._leaf import Component
+from lcel.caches import BaseCache, acached_invoke, acached_stream, cached_invoke, cached_stream
 from lcel.errors import InputValidationError, quoted, shorten
 from lcel.messages import (
     AIMessage,
@@ -207,6 +208,10 @@ class BaseChatModel(Component[LanguageModelInput, AIMessage]):
     """
 
     run_type: ClassVar[str] = "chat_model"
+
+    cache: BaseCache | bool | None = attrs.field(default=None, kw_only=True, repr=False)
+    """Response cache (:mod:`lcel.caches`): a cache, ``None`` for the global one if set,
+    ``True`` to require the global one, ``False`` for none."""
 
     @property
     def input_type(self) -> Any:  # Any: a type form
@@ -445,7 +450,8 @@ class BaseChatModel(Component[LanguageModelInput, AIMessage]):
         **kwargs: Any,  # Any: model options given with bind()
     ) -> AIMessage:
         stop = _coerce_stop(self, kwargs.pop("stop", None))
-        return self._generate(_coerce_messages(self, input), stop, **kwargs)
+        msgs = _coerce_messages(self, input)
+        return cached_invoke(self, msgs, stop, kwargs, lambda: self._generate(msgs, stop, **kwargs))
 
     async def _ainvoke(
         self,
@@ -454,7 +460,10 @@ class BaseChatModel(Component[LanguageModelInput, AIMessage]):
         **kwargs: Any,  # Any: model options given with bind()
     ) -> AIMessage:
         stop = _coerce_stop(self, kwargs.pop("stop", None))
-        return await self._agenerate(_coerce_messages(self, input), stop, **kwargs)
+        msgs = _coerce_messages(self, input)
+        return await acached_invoke(
+            self, msgs, stop, kwargs, lambda: self._agenerate(msgs, stop, **kwargs)
+        )
 
     def _stream(
         self,
@@ -463,7 +472,11 @@ class BaseChatModel(Component[LanguageModelInput, AIMessage]):
         **kwargs: Any,  # Any: model options given with bind()
     ) -> Iterator[AIMessageChunk]:
         stop = _coerce_stop(self, kwargs.pop("stop", None))
-        return self._stream_chunks(_coerce_messages(self, input), stop, **kwargs)
+        msgs = _coerce_messages(self, input)
+        return cached_stream(
+            self, msgs, stop, kwargs, lambda: self._stream_chunks(msgs, stop, **kwargs),
+            _join_chunks,
+        )
 
     def _astream(
         self,
@@ -472,7 +485,11 @@ class BaseChatModel(Component[LanguageModelInput, AIMessage]):
         **kwargs: Any,  # Any: model options given with bind()
     ) -> AsyncIterator[AIMessageChunk]:
         stop = _coerce_stop(self, kwargs.pop("stop", None))
-        return self._astream_chunks(_coerce_messages(self, input), stop, **kwargs)
+        msgs = _coerce_messages(self, input)
+        return acached_stream(
+            self, msgs, stop, kwargs, lambda: self._astream_chunks(msgs, stop, **kwargs),
+            _join_chunks,
+        )
 
 
 # -- LLMs ------------------------------------------------------------------------------------
@@ -494,6 +511,9 @@ class BaseLLM(Component[LanguageModelInput, str]):
     """
 
     run_type: ClassVar[str] = "llm"
+
+    cache: BaseCache | bool | None = attrs.field(default=None, kw_only=True, repr=False)
+    """Response cache (:mod:`lcel.caches`), as for chat models."""
 
     @property
     def input_type(self) -> Any:  # Any: a type form
@@ -556,7 +576,10 @@ class BaseLLM(Component[LanguageModelInput, str]):
         **kwargs: Any,  # Any: model options given with bind()
     ) -> str:
         stop = _coerce_stop(self, kwargs.pop("stop", None))
-        return self._generate_text(_coerce_text(self, input), stop, **kwargs)
+        text = _coerce_text(self, input)
+        return cached_invoke(
+            self, text, stop, kwargs, lambda: self._generate_text(text, stop, **kwargs)
+        )
 
     async def _ainvoke(
         self,
@@ -565,7 +588,10 @@ class BaseLLM(Component[LanguageModelInput, str]):
         **kwargs: Any,  # Any: model options given with bind()
     ) -> str:
         stop = _coerce_stop(self, kwargs.pop("stop", None))
-        return await self._agenerate_text(_coerce_text(self, input), stop, **kwargs)
+        text = _coerce_text(self, input)
+        return await acached_invoke(
+            self, text, stop, kwargs, lambda: self._agenerate_text(text, stop, **kwargs)
+        )
 
     def _stream(
         self,
@@ -574,7 +600,10 @@ class BaseLLM(Component[LanguageModelInput, str]):
         **kwargs: Any,  # Any: model options given with bind()
     ) -> Iterator[str]:
         stop = _coerce_stop(self, kwargs.pop("stop", None))
-        return self._stream_text(_coerce_text(self, input), stop, **kwargs)
+        text = _coerce_text(self, input)
+        return cached_stream(
+            self, text, stop, kwargs, lambda: self._stream_text(text, stop, **kwargs), "".join
+        )
 
     def _astream(
         self,
@@ -583,7 +612,10 @@ class BaseLLM(Component[LanguageModelInput, str]):
         **kwargs: Any,  # Any: model options given with bind()
     ) -> AsyncIterator[str]:
         stop = _coerce_stop(self, kwargs.pop("stop", None))
-        return self._astream_text(_coerce_text(self, input), stop, **kwargs)
+        text = _coerce_text(self, input)
+        return acached_stream(
+            self, text, stop, kwargs, lambda: self._astream_text(text, stop, **kwargs), "".join
+        )
 
 
 # -- fakes -----------------------------------------------------------------------------------
@@ -638,7 +670,7 @@ def _check_delay(_instance: object, attribute: attrs.Attribute[Any], value: Any)
         )
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # a mixin: the model base class holds the slots (cache)
 class _FakeResponses:
     """What both fakes share: the responses, the delays and the cursor."""
 

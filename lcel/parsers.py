@@ -23,6 +23,7 @@ from attrs import AttrsInstance
 
 from lcel._config import RunnableConfig
 from lcel._leaf import Component
+from lcel._partial_json import parse_partial_json
 from lcel.errors import InputValidationError, OutputParserError, quoted, shorten
 from lcel.messages import BaseMessage
 
@@ -146,62 +147,6 @@ def _fence_close(text: str, start: int) -> int:
         elif text.startswith("```", i):
             return i
     return len(text)
-
-
-def _close_partial(text: str) -> str | None:
-    """Close the open string, arrays and objects of a JSON prefix; None if it is malformed."""
-    closers: list[str] = []
-    in_string = False
-    escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char == "{":
-            closers.append("}")
-        elif char == "[":
-            closers.append("]")
-        elif char in "}]" and (not closers or closers.pop() != char):
-            return None
-    if in_string:
-        if escaped:
-            text = text[:-1]
-        text += '"'
-    return text + "".join(reversed(closers))
-
-
-def parse_partial_json(text: str) -> Any:  # Any: whatever JSON value the text holds
-    """Parse a JSON value that may be cut short, completing what is open.
-
-    Raises ``ValueError`` when no prefix of ``text`` is JSON.
-
-    >>> parse_partial_json('{"name": "Ali')
-    {'name': 'Ali'}
-    >>> parse_partial_json('[1, 2, {"a": tr')
-    [1, 2, {}]
-    """
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        pass
-    stripped = text.strip()
-    # A partial token (number, literal, key without value, trailing comma) cannot be
-    # completed safely: cut characters from the end until the rest closes into JSON.
-    for end in range(len(stripped), 0, -1):
-        candidate = _close_partial(stripped[:end])
-        if candidate is None:
-            continue
-        try:
-            return json.loads(candidate)
-        except json.JSONDecodeError:
-            continue
-    raise ValueError(f"no JSON value in {shorten(text)!r}")
 
 
 def parse_json_markdown(text: str) -> Any:  # Any: whatever JSON value the text holds

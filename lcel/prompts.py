@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, ClassVar, Generic, NotRequired, Self, TypedDict
+from typing import Any, ClassVar, Generic, Literal, NotRequired, Self, TypedDict
 
 import attrs
 from typing_extensions import TypeVar
@@ -34,6 +34,9 @@ from lcel.messages import (
     convert_to_messages,
     get_buffer_string,
 )
+from lcel.mustache import parse as mustache_parse
+from lcel.mustache import render as mustache_render
+from lcel.mustache import template_variables as mustache_variables
 
 __all__ = [
     "PromptInput",
@@ -314,7 +317,44 @@ def _check_template(_instance: object, _attribute: attrs.Attribute[str], value: 
         raise InputValidationError(
             f"a template must be a str, got {type(value).__name__}: {shorten(value)}"
         )
+    if getattr(_instance, "template_format", "f-string") == "mustache":
+        mustache_parse(value)  # raises on a malformed template
+        return
     template_variables(value)  # raises on a malformed template
+
+
+# -- template formats --------------------------------------------------------------------------
+
+TemplateFormat = Literal["f-string", "mustache"]
+"""How a template names its variables. ``jinja2`` is not offered: a jinja2 template can run
+code (template injection)."""
+
+
+def _check_format(_instance: object, _attribute: object, value: object) -> None:
+    if value == "jinja2":
+        raise InputValidationError(
+            "template_format='jinja2' is not supported: jinja2 templates can run code "
+            "(template injection); use 'f-string' or 'mustache' (logic-less)"
+        )
+    if value not in ("f-string", "mustache"):
+        raise InputValidationError(
+            f"template_format must be 'f-string' or 'mustache', got {shorten(value)}"
+        )
+
+
+def _mustache_variables(template: str) -> list[tuple[str, Any, bool]]:
+    """A name used only as ``{{name}}`` is text; a section or a dotted path takes any value."""
+    return [(name, str if plain else Any, True) for name, plain in mustache_variables(template)]
+
+
+def _mustache_placeholder(template: str, position: int) -> MessagesPlaceholder:
+    names = mustache_variables(template)
+    if len(names) != 1 or template.strip() != f"{{{{{names[0][0]}}}}}":
+        raise InputValidationError(
+            f"message {position}: a ('placeholder', ...) entry must be '{{{{variable}}}}' "
+            f"with template_format='mustache', got {template!r}"
+        )
+    return MessagesPlaceholder(names[0][0], optional=True)
 
 
 @attrs.frozen
@@ -328,21 +368,37 @@ class PromptTemplate(
     """
 
     template: str = attrs.field(validator=_check_template)
-    """The f-string template."""
+    """The template (an f-string, or mustache with ``template_format="mustache"``)."""
+    template_format: TemplateFormat = attrs.field(
+        default="f-string", kw_only=True, validator=_check_format
+    )
+    """``"f-string"`` (``{name}``) or ``"mustache"`` (``{{name}}``, see :mod:`lcel.mustache`)."""
 
     @classmethod
     def from_template(
-        cls, template: str, *, partial_variables: Mapping[str, Any] | None = None
+        cls,
+        template: str,
+        *,
+        partial_variables: Mapping[str, Any] | None = None,
+        template_format: TemplateFormat = "f-string",
     ) -> PromptTemplate[PromptInput]:
         """A prompt for ``template`` (its variables are read from the ``{names}``)."""
-        return PromptTemplate(template, partial_variables=_copy_partials(partial_variables))
+        return PromptTemplate(
+            template,
+            partial_variables=_copy_partials(partial_variables),
+            template_format=template_format,
+        )
 
     def _variables(self) -> list[tuple[str, Any, bool]]:
+        if self.template_format == "mustache":
+            return _mustache_variables(self.template)
         return [(name, str, True) for name in template_variables(self.template)]
 
     def format(self, **kwargs: Any) -> str:  # Any: variable values
         """The template with ``kwargs`` (and the partials) filled in."""
         values = _with_partials(self.partial_variables, kwargs)
+        if self.template_format == "mustache":
+            return mustache_render(self.template, values)
         return _render(self.template, values)
 
     def format_prompt(self, **kwargs: Any) -> StringPromptValue:  # Any: variable values
@@ -380,12 +436,12 @@ class _StringMessagePromptTemplate(BaseMessagePromptTemplate):
     """The template of the message's text."""
 
     @classmethod
-    def from_template(cls, template: str) -> Self:
+    def from_template(cls, template: str, template_format: TemplateFormat = "f-string") -> Self:
         """A message template whose text is ``template``."""
-        return cls(PromptTemplate(template))
+        return cls(PromptTemplate(template, template_format=template_format))
 
     def variables(self) -> list[tuple[str, Any, bool]]:
-        return [(name, str, True) for name in template_variables(self.prompt.template)]
+        return self.prompt._variables()
 
     def format(self, **kwargs: Any) -> BaseMessage:  # Any: variable values
         """The message for these variable values."""
@@ -431,11 +487,13 @@ class ChatMessagePromptTemplate(_StringMessagePromptTemplate):
     """The speaker's role."""
 
     @classmethod
-    def from_template(cls, template: str, role: str = "") -> Self:
+    def from_template(
+        cls, template: str, template_format: TemplateFormat = "f-string", *, role: str = ""
+    ) -> Self:
         """A ``role`` message whose text is ``template``."""
         if not role:
             raise InputValidationError("ChatMessagePromptTemplate.from_template needs a role=")
-        return cls(PromptTemplate(template), role=role)
+        return cls(PromptTemplate(template, template_format=template_format), role=role)
 
     def format(self, **kwargs: Any) -> ChatMessage:  # Any: variable values
         return ChatMessage(self.prompt.format(**kwargs), role=self.role)
@@ -501,11 +559,13 @@ _TEMPLATE_ROLES: dict[str, Callable[[str], BaseMessagePromptTemplate]] = {
 _Entry = BaseMessage | BaseMessagePromptTemplate
 
 
-def _coerce_entry(entry: object, position: int) -> _Entry:
+def _coerce_entry(
+    entry: object, position: int, template_format: TemplateFormat = "f-string"
+) -> _Entry:
     if isinstance(entry, BaseMessage | BaseMessagePromptTemplate):
         return entry
     if isinstance(entry, str):
-        return HumanMessagePromptTemplate.from_template(entry)
+        return HumanMessagePromptTemplate.from_template(entry, template_format)
     if (
         isinstance(entry, tuple | list)
         and len(entry) == 2
@@ -513,6 +573,8 @@ def _coerce_entry(entry: object, position: int) -> _Entry:
         and isinstance(entry[1], str)
     ):
         role, template = str(entry[0]), str(entry[1])
+        if role == "placeholder" and template_format == "mustache":
+            return _mustache_placeholder(template, position)
         if role == "placeholder":
             names = template_variables(template)
             if len(names) != 1 or template.strip() != f"{{{names[0]}}}":
@@ -527,7 +589,7 @@ def _coerce_entry(entry: object, position: int) -> _Entry:
                 f"message {position}: unknown role {quoted(role)}; expected one of "
                 f"{sorted([*_TEMPLATE_ROLES, 'placeholder'])}"
             )
-        return factory(template)
+        return factory(template, template_format)  # type: ignore[call-arg]
     raise InputValidationError(
         f"message {position}: expected a message, a message template, a (role, template) "
         f"tuple or a str; got {type(entry).__name__}: {shorten(entry)}"
@@ -565,10 +627,18 @@ class ChatPromptTemplate(
 
     @classmethod
     def from_template(
-        cls, template: str, *, partial_variables: Mapping[str, Any] | None = None
+        cls,
+        template: str,
+        *,
+        partial_variables: Mapping[str, Any] | None = None,
+        template_format: TemplateFormat = "f-string",
     ) -> ChatPromptTemplate[PromptInput]:
         """A chat prompt of one human message templated by ``template``."""
-        return ChatPromptTemplate([("human", template)], partial_variables=partial_variables)
+        return ChatPromptTemplate.from_messages(
+            [("human", template)],
+            partial_variables=partial_variables,
+            template_format=template_format,
+        )
 
     @classmethod
     def from_messages(
@@ -576,8 +646,13 @@ class ChatPromptTemplate(
         messages: Sequence[MessageLikeTemplate],
         *,
         partial_variables: Mapping[str, Any] | None = None,
+        template_format: TemplateFormat = "f-string",
     ) -> ChatPromptTemplate[PromptInput]:
-        """A chat prompt of these entries (see :data:`MessageLikeTemplate`)."""
+        """A chat prompt of these entries (see :data:`MessageLikeTemplate`); string
+        templates are read as ``template_format`` (``"f-string"`` or ``"mustache"``)."""
+        _check_format(None, None, template_format)
+        if template_format != "f-string" and not isinstance(messages, str):
+            messages = [_coerce_entry(m, i, template_format) for i, m in enumerate(messages)]
         return ChatPromptTemplate(messages, partial_variables=partial_variables)
 
     def _variables(self) -> list[tuple[str, Any, bool]]:

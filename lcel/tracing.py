@@ -44,14 +44,15 @@ import collections
 import contextlib
 import copy
 import threading
-from collections.abc import AsyncGenerator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
 from pprint import pformat
 from typing import Any, Literal, NotRequired, TypedDict, overload
 
 import jsonpatch
 
-from lcel._interpreter._combine import NOTHING, stream_add
+from lcel import _interpreter
+from lcel._chunks import NOTHING, stream_add
 from lcel._interpreter._trace import Run, Tracer
 
 __all__ = [
@@ -296,12 +297,11 @@ class _Channel:
                 waiter.set_result(None)
 
 
-async def _produce(node: Any, x: Any, ctx: Any, channel: _Channel) -> None:
-    """Run ``node`` to the end (its chunks reach the tracer; nothing else to do with them)."""
-    from lcel._interpreter import _async
-
+async def _produce(stream: AsyncIterator[Any], channel: _Channel) -> None:
+    """Run the traced stream to the end (its chunks reach the tracer; nothing else to do
+    with them here)."""
     try:
-        async with _async.closing_aiter(_async.astream(node, x, ctx)) as it:
+        async with contextlib.aclosing(stream) as it:  # type: ignore[type-var]
             async for _ in it:
                 pass
     except Exception as exc:
@@ -315,12 +315,10 @@ async def _drive(
     node: Any, x: Any, config: Any, make_tracer: Callable[[_Channel], Tracer]
 ) -> AsyncGenerator[Any, None]:
     """Run ``node`` traced by ``make_tracer(channel)``; yield what the tracer pushes."""
-    from lcel._interpreter._ctx import make_ctx
-
     loop = asyncio.get_running_loop()
     channel = _Channel(loop)
-    ctx = make_ctx(config).traced_by(make_tracer(channel))
-    task = loop.create_task(_produce(node, x, ctx, channel))
+    traced = _interpreter.astream_traced(node, x, config, make_tracer(channel))
+    task = loop.create_task(_produce(traced, channel))
     items = channel.items
     try:
         while True:

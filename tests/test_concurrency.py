@@ -7,6 +7,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -221,14 +222,17 @@ def test_async_parallel_failure_stops_sibling_steps(mode: str) -> None:
     assert started == []
 
 
+def fails_without_further_steps(par: Runnable[int, Any]) -> None:
+    with pytest.raises(RuntimeError, match="branch failed"):
+        par.invoke(1)
+    time.sleep(0.1)  # a sibling that went on would have recorded by now
+
+
 def test_nested_parallel_failure_stops_the_inner_branches_too() -> None:
     started: list[str] = []
     gate = threading.Event()
     inner = RunnableParallel(deep=slow_then_record(started, gate))
-    par = RunnableParallel(inner=inner, bad=failing_and_opening(gate))
-    with pytest.raises(RuntimeError, match="branch failed"):
-        par.invoke(1)
-    time.sleep(0.1)
+    fails_without_further_steps(RunnableParallel(inner=inner, bad=failing_and_opening(gate)))
     assert started == []
 
 
@@ -241,10 +245,7 @@ def test_sibling_with_fallbacks_does_not_run_its_fallback_after_a_failure() -> N
         return x
 
     guarded = slow_then_record(started, gate).with_fallbacks([RunnableLambda(record)])
-    par = RunnableParallel(slow=guarded, bad=failing_and_opening(gate))
-    with pytest.raises(RuntimeError, match="branch failed"):
-        par.invoke(1)
-    time.sleep(0.1)
+    fails_without_further_steps(RunnableParallel(slow=guarded, bad=failing_and_opening(gate)))
     assert started == []
 
 

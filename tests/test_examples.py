@@ -143,9 +143,42 @@ def test_quickstart() -> None:
 def test_every_example_has_a_test() -> None:
     """Each example is run by some test: its file name appears in a test module's code."""
     tests_dir = Path(__file__).parent
-    this_test = "def test_every_example_has_a_test"
+    this_test = re.compile(r"def test_every_example_has_a_test.*?(?=^def |\Z)", re.S | re.M)
     sources = "\n".join(
-        p.read_text(encoding="utf-8").split(this_test)[0] for p in tests_dir.rglob("test_*.py")
+        this_test.sub("", p.read_text(encoding="utf-8")) for p in tests_dir.rglob("test_*.py")
     )
     untested = sorted(p.name for p in EXAMPLES.glob("*.py") if p.name not in sources)
     assert not untested, f"examples that no test runs: {untested}"
+
+
+def test_indexing_splits_the_shipped_text_and_retrieves_from_it() -> None:
+    out = run_example("indexing.py")
+    match = re.search(r"bears.txt: (\d+) characters -> (\d+) chunks", out)
+    assert match is not None
+    assert int(match.group(2)) > 3
+    longest = re.search(r"longest chunk: (\d+) characters", out)
+    assert longest is not None
+    assert int(longest.group(1)) <= 300
+    assert "first chunk metadata: {'source': 'bears.txt', 'start_index': 0}" in out
+    retrieved = out.split("== retrieved for:")[1].split("== answer")[0]
+    assert "The giant panda eats almost nothing but bamboo" in retrieved.splitlines()[1]
+    assert "Almost nothing but bamboo" in out.split("== answer")[1]
+
+
+def test_chat_memory_history_cache_listeners_and_tool() -> None:
+    out = run_example("chat_memory.py")
+    assert "== invoke\n  [turn done in" in out
+    assert "Mostly in spring, after their sleep. (36 chunks)" in out
+    stored = out.split("== stored in SQLite")[1].split("==")[0].strip().splitlines()
+    assert [line.strip() for line in stored] == [
+        "human: What do bears eat?",
+        "ai: Bears eat berries, fish and honey.",
+        "human: When?",
+        "ai: Mostly in spring, after their sleep.",
+    ]
+    cached = out.split("(answered from the cache)")[1]
+    assert "Bears eat berries" in cached.split("cache entries")[0]
+    assert "third answer" not in out
+    assert "cache entries: 2" in out
+    assert "MissingConfigurableError: RunnableWithMessageHistory needs config" in out
+    assert "arguments: ['animal', 'question']" in out

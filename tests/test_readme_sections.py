@@ -92,6 +92,7 @@ def test_python_blocks_print_what_the_readme_shows() -> None:
     assert "bear feet" in printed
     assert "H|a|r|r|i|s|o|n|" in printed
     assert "| Docs |" in printed
+    assert "['long', 'short', 'long']" in printed  # Running on a cluster
 
 
 def test_python_blocks_pass_mypy_strict_with_the_plugin(tmp_path: Path) -> None:

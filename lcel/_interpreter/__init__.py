@@ -1,8 +1,10 @@
 """The interpreter: the one place that executes a runnable tree, in every mode.
 
-``Runnable`` methods call the functions here. Node execution lives in :mod:`._sync` and
-:mod:`._async` (one handler per node kind and mode, in dispatch tables); batching,
-``Result`` wrapping and top-level context set-up live here.
+``Runnable`` methods call the functions here (through the one seam in ``lcel._runnable``).
+Node execution lives in ``kinds/``, one module per node kind holding its sync and async
+handlers side by side; ``_core`` holds the entry points the kinds call for their children
+(and the tracing around them), ``_common`` the helpers they share. Batching, ``Result``
+wrapping and the top-level context set-up live here.
 """
 
 from __future__ import annotations
@@ -10,16 +12,27 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures as cf
 import functools
+import sys
 import threading
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
 
 from returns.result import Failure, Result, Success
 
-from lcel._interpreter import _async as A
-from lcel._interpreter import _sync as S
+from lcel import _runnable
+from lcel._interpreter import _core as C
 from lcel._interpreter import _threads as threads
+from lcel._interpreter import kinds  # noqa: F401  # imported for its effect: registers every kind
+from lcel._interpreter._common import (
+    cancel_all,
+    close,
+    closing_aiter,
+    gather_bounded,
+    run_in_threads,
+)
 from lcel._interpreter._ctx import CURRENT, DEFAULT_CTX, Ctx, make_ctx
+from lcel._interpreter._dispatch import INVOKE, NO_KW
+from lcel._interpreter._trace import Tracer
 from lcel._runnable import Runnable
 from lcel._types import T
 from lcel._wrappers import RunnableBinding
@@ -29,6 +42,7 @@ __all__ = [
     "abatch_as_completed",
     "ainvoke",
     "astream",
+    "astream_traced",
     "atransform",
     "atry_batch",
     "atry_invoke",
@@ -41,51 +55,57 @@ __all__ = [
     "try_invoke",
 ]
 
-
 def invoke(node: Runnable[Any, T], x: Any, config: Mapping[str, Any] | None) -> T:
     ctx = (CURRENT.get() or DEFAULT_CTX) if config is None else make_ctx(config)
-    if ctx.tracer is None:
-        return S.INVOKE[type(node)](node, x, ctx, S.NO_KW)  # type: ignore[no-any-return]
-    return S.traced_invoke(node, x, ctx, S.NO_KW)  # type: ignore[no-any-return]
+    if ctx.tracer is None and ctx.cancel is None:
+        return INVOKE[type(node)](node, x, ctx, NO_KW)  # type: ignore[no-any-return]
+    return C.invoke(node, x, ctx)  # type: ignore[no-any-return]
 
 
 async def ainvoke(node: Runnable[Any, T], x: Any, config: Mapping[str, Any] | None) -> T:
-    return await A.ainvoke(node, x, make_ctx(config))  # type: ignore[no-any-return]
+    return await C.ainvoke(node, x, make_ctx(config))  # type: ignore[no-any-return]
 
 
 def stream(node: Any, x: Any, config: Mapping[str, Any] | None) -> Iterator[Any]:
     ctx = make_ctx(config)
-    return _closing_iter(S.stream(node, x, ctx))
+    return _closing_iter(C.stream(node, x, ctx))
 
 
 def transform(node: Any, chunks: Iterator[Any], config: Mapping[str, Any] | None) -> Iterator[Any]:
     ctx = make_ctx(config)
-    return _closing_iter(S.transform(node, iter(chunks), ctx))
+    return _closing_iter(C.transform(node, iter(chunks), ctx))
 
 
 def _closing_iter(it: Iterator[Any]) -> Iterator[Any]:
     try:
         yield from it
     finally:
-        close = getattr(it, "close", None)
-        if close is not None:
-            close()
+        close(it)
 
 
 def astream(node: Any, x: Any, config: Mapping[str, Any] | None) -> AsyncIterator[Any]:
     ctx = make_ctx(config)
-    return _closing_aiter(lambda: A.astream(node, x, ctx))
+    return _closing_aiter(lambda: C.astream(node, x, ctx))
 
 
 def atransform(
     node: Any, chunks: AsyncIterator[Any], config: Mapping[str, Any] | None
 ) -> AsyncIterator[Any]:
     ctx = make_ctx(config)
-    return _closing_aiter(lambda: A.atransform(node, chunks, ctx))
+    return _closing_aiter(lambda: C.atransform(node, chunks, ctx))
+
+
+def astream_traced(
+    node: Any, x: Any, config: Mapping[str, Any] | None, tracer: Tracer
+) -> AsyncIterator[Any]:
+    """:func:`astream` with ``tracer`` told about every run (added to any tracer the
+    caller's context already has): what ``astream_events`` and ``astream_log`` run."""
+    ctx = make_ctx(config).traced_by(tracer)
+    return _closing_aiter(lambda: C.astream(node, x, ctx))
 
 
 async def _closing_aiter(make: Any) -> AsyncIterator[Any]:
-    async with A.closing_aiter(make()) as it:
+    async with closing_aiter(make()) as it:
         async for chunk in it:
             yield chunk
 
@@ -121,8 +141,8 @@ def batch(node: Any, inputs: Sequence[Any], config: Any, *, return_exceptions: b
     ctxs = _contexts(inputs, config)
     if not ctxs:
         return []
-    calls = [functools.partial(S.invoke, node, x, c) for x, c in zip(inputs, ctxs, strict=True)]
-    return S.run_in_threads(
+    calls = [functools.partial(C.invoke, node, x, c) for x, c in zip(inputs, ctxs, strict=True)]
+    return run_in_threads(
         calls,
         _limit(ctxs, node) or min(32, len(calls)),
         return_exceptions=return_exceptions,
@@ -137,9 +157,9 @@ async def abatch(
     if not ctxs:
         return []
     factories = [
-        functools.partial(A.ainvoke, node, x, c) for x, c in zip(inputs, ctxs, strict=True)
+        functools.partial(C.ainvoke, node, x, c) for x, c in zip(inputs, ctxs, strict=True)
     ]
-    return await A.gather_bounded(
+    return await gather_bounded(
         factories, _limit(ctxs, node), return_exceptions=return_exceptions, in_order=True
     )
 
@@ -163,23 +183,30 @@ def _batch_as_completed(
         with limit:
             if cancelled.is_set():
                 raise cf.CancelledError
-            return S.invoke(node, x, c)
+            return C.invoke(node, x, c)
 
     futures = {
         threads.submit(bounded, x, c): i for i, (x, c) in enumerate(zip(inputs, ctxs, strict=True))
     }
     try:
         for fut in cf.as_completed(futures):
-            exc = fut.exception()
-            if exc is not None:
-                if not return_exceptions:
-                    raise exc
-                yield futures[fut], exc
-            else:
-                yield futures[fut], fut.result()
+            yield _outcome(futures[fut], fut, return_exceptions)
     finally:
         cancelled.set()  # calls not started yet give up; running ones finish
         cf.wait(futures)
+
+
+def _outcome(
+    index: int, done: cf.Future[Any] | asyncio.Future[Any], return_exceptions: bool
+) -> tuple[int, Any]:
+    """``(index, output)`` of a finished call, or ``(index, error)``; the error is raised
+    instead unless errors are collected."""
+    exc = done.exception()
+    if exc is None:
+        return index, done.result()
+    if not return_exceptions:
+        raise exc
+    return index, exc
 
 
 def abatch_as_completed(
@@ -197,14 +224,14 @@ async def _abatch_as_completed(
     limit = _limit(ctxs, node)
     sem = asyncio.Semaphore(limit) if limit else None
 
-    async def run(i: int, x: Any, c: Ctx) -> tuple[int, Any]:
+    async def run(x: Any, c: Ctx) -> Any:
         if sem is None:
-            return i, await A.ainvoke(node, x, c)
+            return await C.ainvoke(node, x, c)
         async with sem:
-            return i, await A.ainvoke(node, x, c)
+            return await C.ainvoke(node, x, c)
 
     tasks = {
-        asyncio.ensure_future(run(i, x, c)): i
+        asyncio.ensure_future(run(x, c)): i
         for i, (x, c) in enumerate(zip(inputs, ctxs, strict=True))
     }
     try:
@@ -212,15 +239,9 @@ async def _abatch_as_completed(
         while pending:
             done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
             for t in sorted(done, key=lambda t: tasks[t]):
-                exc = t.exception()
-                if exc is not None:
-                    if not return_exceptions:
-                        raise exc
-                    yield tasks[t], exc
-                else:
-                    yield t.result()
+                yield _outcome(tasks[t], t, return_exceptions)
     finally:
-        await A.cancel_all(list(tasks))
+        await cancel_all(list(tasks))
 
 
 # -- Result --------------------------------------------------------------------------------------
@@ -252,3 +273,6 @@ def try_batch(node: Any, inputs: Sequence[Any], config: Any) -> list[Result[Any,
 
 async def atry_batch(node: Any, inputs: Sequence[Any], config: Any) -> list[Result[Any, Exception]]:
     return _results(await abatch(node, inputs, config, return_exceptions=True))
+
+
+_runnable.install_engine(sys.modules[__name__])  # the one seam: Runnable's methods run here

@@ -1,4 +1,6 @@
-"""Combining stream chunks with ``+`` (strings joined, dicts merged key by key)."""
+"""Chunk algebra: combining stream chunks with ``+`` (strings joined, dicts merged key by
+key), or keeping the last one for cumulative streams. No dependency on the interpreter: the
+interpreter, tracing and validation all use it."""
 
 from __future__ import annotations
 
@@ -65,21 +67,14 @@ def last(left: Any, right: Any) -> Any:  # Any: chunks of any type
 
 def is_cumulative(node: Any) -> bool:  # Any: any runnable
     """Whether ``node``'s output chunks are snapshots (each the whole value so far), as a
-    JSON parser's partial objects are, rather than pieces to add together."""
-    from lcel._sequence import RunnableSequence
-    from lcel._wrappers import RunnableBinding, RunnableRetry, RunnableWithFallbacks
-
-    while True:
+    JSON parser's partial objects are, rather than pieces to add together. A node passing
+    on another's chunks (``Runnable._chunk_source``) answers as that one does."""
+    while node is not None:
         if getattr(node, "cumulative_stream", False):
             return True
-        if isinstance(node, RunnableSequence):
-            node = node.steps[-1]
-        elif isinstance(node, RunnableBinding | RunnableRetry):
-            node = node.bound
-        elif isinstance(node, RunnableWithFallbacks):
-            node = node.runnable
-        else:
-            return False
+        source = getattr(node, "_chunk_source", None)
+        node = source() if source is not None else None
+    return False
 
 
 def stream_add(node: Any) -> Any:  # Any: returns `add` or `last`
