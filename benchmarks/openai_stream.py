@@ -168,15 +168,16 @@ async def afirst_token(make: Callable[[], AsyncIterator[str]], quick: bool) -> T
 
 
 def measure(client: Any, port: int, quick: bool) -> dict[str, Timing]:  # Any: a client above
-    long_url = f"http://127.0.0.1:{port}/n{LONG}/v1"
+    size = 50 if quick else LONG
+    long_url = f"http://127.0.0.1:{port}/n{size}/v1"
     short_url = f"http://127.0.0.1:{port}/n{SHORT}/v1"
-    expected_long, expected_short = "tok " * LONG, "tok " * SHORT
+    expected_long, expected_short = "tok " * size, "tok " * SHORT
     got = _drain(client.stream(long_url))
     if got != expected_long:
-        raise AssertionError(f"{client.name} streamed {got[:60]!r}…, not {LONG} tokens")
+        raise AssertionError(f"{client.name} streamed {got[:60]!r}…, not {size} tokens")
     results = {
         "chunk": time_calls(lambda: _drain(client.stream(long_url)), quick=quick, repeats=7)
-        .scaled(1e6 / LONG),
+        .scaled(1e6 / size),
         "ttft": first_token(lambda: client.stream(short_url), quick).scaled(1e3),
     }
 
@@ -188,7 +189,7 @@ def measure(client: Any, port: int, quick: bool) -> dict[str, Timing]:  # Any: a
             "achunk": (
                 await atime_calls(lambda: _adrain(client.astream(long_url)), quick=quick,
                                   repeats=7)
-            ).scaled(1e6 / LONG),
+            ).scaled(1e6 / size),
             "attft": (await afirst_token(lambda: client.astream(short_url), quick)).scaled(1e3),
         }
 

@@ -1,210 +1,89 @@
-"""``lcel batch --dask ADDRESS``: the batch command's work handed to a Dask cluster.
+"""``lcel batch --dask ADDRESS``: the lines of ``lcel batch`` run on a Dask cluster.
 
-The driver reads and validates the input lines, ships the runnable once (a target given as a
-file is pickled *by value*, with the modules beside it, since the workers cannot import it),
-and writes each result to OUTPUT as one flushed JSON line as soon as its chunk comes back.
-OUTPUT is the journal: a driver killed at any point leaves whole lines (a torn last line is
-dropped on ``--resume``), and ``--resume`` submits only the lines not in it, so every input
-line ends up in OUTPUT exactly once.
+Only *where* the lines run is here. The batch itself is the one of a local run (lcel.cli):
+OUTPUT is never silently replaced, each result is written as one flushed JSON line as soon as
+it comes back, and OUTPUT is the journal: a driver killed at any point leaves whole lines,
+``--resume`` runs only the lines not done (and the failed ones), so every input line ends up
+in OUTPUT exactly once. This module connects to the cluster (``local``: a LocalCluster on this
+machine), ships a target given as a file by value (the workers cannot import it), and runs
+the lines with :meth:`lcel.distributed.DaskExecutor.batch_as_completed`.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import json
 import logging
 import os
 import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import TYPE_CHECKING, Any
 
-from lcel.errors import InputValidationError
+import attrs
 
-__all__ = ["run_on_dask"]
+from lcel.cli import BatchRunner, BatchWork, CliError, Outcome, RunLines
+from lcel.errors import quoted, shorten
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from lcel.distributed import DaskExecutor
+
+__all__ = ["DaskRunner", "on_dask"]
 
 
-def run_on_dask(args: argparse.Namespace) -> int:
-    """Run ``lcel batch`` on the cluster named by ``args.dask``; returns the exit status."""
-    from lcel import cli
-
+def on_dask(address: str) -> BatchRunner:
+    """The runner of ``--dask ADDRESS``; a usage error naming the extra when it is missing."""
     try:
-        from lcel.distributed import DaskExecutor
+        import lcel.distributed  # noqa: F401 (its ImportError says what to install)
     except ImportError as error:
-        raise cli.CliError(str(error)) from None
-    runnable = cli.load_target(args.target)
-    _ship_by_value(args.target)
-    inp = cli._Input(runnable)
-    config = cli._config(args.config)
-    if args.max_concurrency is not None:
-        if args.max_concurrency < 1:
-            raise cli.CliError("--max-concurrency must be at least 1")
-        config["max_concurrency"] = args.max_concurrency
-    in_path, out_path = Path(args.input_file), Path(args.output)
-    if not in_path.is_file():
-        raise cli.CliError(f"no such input file: {in_path}")
-    done = _done_lines(out_path) if args.resume else set()
-    lines, values, bad, skipped = _read_lines(in_path, done, inp)
-    if skipped:
-        sys.stderr.write(f"lcel batch: resuming, {skipped} line(s) already done\n")
-    progress = cli._Progress(len(lines) + len(bad), sys.stderr)
-    started = time.monotonic()
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    with _connect(args.dask, cli.CliError) as client, out_path.open(
-        "a" if args.resume else "w", encoding="utf-8"
-    ) as sink:
-        try:
-            for n, problem in bad:
-                _write(sink, {"line": n, "error": _error(problem)})
-                progress.update(error=True)
-                if args.fail_fast:
-                    return _stop(n, problem, progress)
-            run_config: Any = config  # Any: JSON from --config, checked by the run itself
-            items = DaskExecutor(client).batch_as_completed(
-                runnable, values, run_config, return_exceptions=True
-            )
-            stopped = _drain(items, lines, sink, progress, fail_fast=args.fail_fast)
-            if stopped is not None:
-                return stopped
-        except KeyboardInterrupt:
-            progress.close()
-            sys.stderr.write(
-                f"lcel batch: interrupted; {progress.done} result(s) written to {out_path}. "
-                "Run again with --resume to finish.\n"
-            )
-            return cli.EXIT_INTERRUPTED
-    progress.close()
-    failures = progress.errors
-    sys.stderr.write(
-        f"lcel batch: {progress.done} line(s) in {time.monotonic() - started:.1f}s on Dask: "
-        f"{progress.done - failures} ok, {failures} failed"
-        + (f", {skipped} skipped (already done)" if skipped else "")
-        + f" -> {out_path}\n"
-    )
-    return cli.EXIT_FAILED if failures else cli.EXIT_OK
+        raise CliError(str(error)) from None
+    return DaskRunner(address)
 
 
-def _drain(
-    items: Iterator[tuple[int, Any]],
-    lines: list[int],
-    sink: IO[str],
-    progress: Any,  # Any: lcel.cli._Progress
-    *,
-    fail_fast: bool,
-) -> int | None:
-    """Write each result as it comes; the exit status when --fail-fast stops the run."""
-    from lcel import cli
+@attrs.frozen
+class DaskRunner:
+    """Runs the lines of a batch on the Dask scheduler at ``address`` (or ``local``)."""
 
-    try:
-        for k, output in items:
-            failed = isinstance(output, Exception)
-            record: dict[str, Any] = {"line": lines[k]}
-            if failed:
-                record["error"] = _error(output)
-            else:
-                record["output"] = cli._jsonable(output)
-            _write(sink, record)
-            progress.update(error=failed)
-            if failed and fail_fast:
-                return _stop(lines[k], output, progress)
-    finally:
-        close = getattr(items, "close", None)  # a generator: closing cancels chunks still out
-        if close is not None:
-            close()
-    return None
+    address: str
+    where = " on Dask"
+
+    @contextlib.contextmanager
+    def start(self, work: BatchWork) -> Iterator[RunLines]:
+        from lcel.distributed import DaskExecutor
+
+        _ship_by_value(work.target)
+        with _connect(self.address) as client:
+            executor = DaskExecutor(client)
+            yield lambda items: _run(executor, work, items)
 
 
-def _stop(n: int, error: BaseException, progress: Any) -> int:
-    from lcel import cli
-
-    progress.close()
-    sys.stderr.write(f"lcel batch: line {n} failed ({_one_line(error)}); stopping (--fail-fast)\n")
-    return cli.EXIT_FAILED
-
-
-def _one_line(error: BaseException) -> str:
-    return f"{type(error).__name__}: {' '.join(str(error).split())}"
-
-
-def _error(error: BaseException) -> dict[str, str]:
-    return {"type": type(error).__name__, "message": str(error)}
-
-
-def _write(sink: IO[str], record: dict[str, Any]) -> None:
-    from lcel import cli
-
-    line = json.dumps(record, ensure_ascii=False, default=cli._fallback_jsonable)
-    sink.write(line + "\n")  # one write, then flush: a whole line or nothing
-    sink.flush()
-
-
-def _read_lines(
-    path: Path, done: set[int], inp: Any
-) -> tuple[list[int], list[Any], list[tuple[int, Exception]], int]:
-    """(line numbers to run, their structured inputs, lines that failed to parse, skipped)."""
+def _run(
+    executor: DaskExecutor, work: BatchWork, items: Iterator[tuple[int, Any]]
+) -> Generator[Outcome, None, None]:
+    """Hand every line to the executor (it keeps its own window of chunks in flight) and
+    yield each outcome as its chunk comes back; once ``work.stop`` is set (a failure under
+    --fail-fast) nothing more is taken, and the chunks still out are cancelled."""
     lines: list[int] = []
     values: list[Any] = []
-    bad: list[tuple[int, Exception]] = []
-    skipped = 0
-    with path.open(encoding="utf-8") as f:
-        for n, text in enumerate(f, 1):
-            if not text.strip():
-                continue
-            if n in done:
-                skipped += 1
-                continue
-            try:
-                data = json.loads(text)
-                problem = inp.problem(data)
-                if problem is not None:
-                    raise InputValidationError(problem)
-                value = inp.structure(data)
-            except (json.JSONDecodeError, InputValidationError) as error:
-                bad.append((n, error))
-                continue
-            lines.append(n)
-            values.append(value)
-    return lines, values, bad, skipped
-
-
-def _done_lines(path: Path) -> set[int]:
-    """Line numbers OUTPUT already answers; a torn or foreign line is dropped (the file is
-    rewritten atomically), so it runs again instead of being counted."""
-    if not path.exists():
-        return set()
-    raw = path.read_bytes()
-    kept: list[bytes] = []
-    done: set[int] = set()
-    dropped = 0
-    for piece in raw.split(b"\n"):
-        if not piece.strip():
-            continue
-        try:
-            record = json.loads(piece)
-            line = record["line"]
-            valid = isinstance(line, int) and ("output" in record or "error" in record)
-        except (ValueError, KeyError, TypeError):
-            valid = False
-        if not valid:
-            dropped += 1
-        elif line not in done:
-            done.add(line)
-            kept.append(piece)
-    if dropped or (raw and not raw.endswith(b"\n")):
-        tmp = path.with_name(path.name + ".tmp")
-        with tmp.open("wb") as f:
-            f.write(b"".join(k + b"\n" for k in kept))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-        if dropped:
-            sys.stderr.write(
-                f"lcel batch: dropped {dropped} incomplete line(s) from {path}; "
-                "they will be run again\n"
-            )
-    return done
+    for n, value in items:
+        lines.append(n)
+        values.append(value)
+    if work.stop.is_set():  # a bad line under --fail-fast, found before anything started
+        return
+    config: Any = dict(work.config)  # Any: JSON from --config, checked by the run itself
+    if work.max_concurrency is not None:
+        config["max_concurrency"] = work.max_concurrency
+    outcomes = executor.batch_as_completed(work.runnable, values, config, return_exceptions=True)
+    try:
+        for k, outcome in outcomes:
+            yield lines[k], outcome
+            if work.stop.is_set():
+                return
+    finally:
+        close = getattr(outcomes, "close", None)  # a generator: closing cancels what is out
+        if close is not None:
+            close()
 
 
 def _ship_by_value(target: str) -> None:
@@ -222,24 +101,24 @@ def _ship_by_value(target: str) -> None:
 
 
 @contextlib.contextmanager
-def _connect(address: str, usage_error: type[Exception]) -> Iterator[Any]:
+def _connect(address: str) -> Iterator[Client]:
     """A client of the scheduler at ``address``, or of a LocalCluster for ``local``."""
-    import distributed
+    from distributed import Client, LocalCluster
 
-    dask: Any = distributed  # Any: Client and LocalCluster are untyped
     if address == "local":
         with (
-            dask.LocalCluster(dashboard_address=":0", silence_logs=logging.ERROR) as cluster,
-            dask.Client(cluster) as client,
+            LocalCluster(dashboard_address=":0", silence_logs=logging.ERROR) as cluster,
+            Client(cluster) as client,
         ):
             yield client
         return
     try:
-        client = dask.Client(address, timeout=10)
+        client = Client(address, timeout=10)
     except Exception as error:
-        raise usage_error(
-            f"cannot reach the Dask scheduler at {address!r} ({_one_line(error)}); "
-            "give its address (tcp://host:8786) or 'local'"
+        message = shorten(" ".join(str(error).split()), 500)
+        raise CliError(
+            f"cannot reach the Dask scheduler at {quoted(address)} "
+            f"({type(error).__name__}: {message}); give its address (tcp://host:8786) or 'local'"
         ) from None
     with client:
         yield client

@@ -156,13 +156,11 @@ class RunnableValidated(Runnable[InT_contra, OutT_co]):
         """The inner runnable's output type."""
         return self.inner.output_type
 
-    def _schema_input_owner(self) -> Any:  # Any: the runnable whose name titles the schema
-        find = getattr(self.inner, "_schema_input_owner", None)
-        return find() if callable(find) else self.inner
+    def _schema_input_owner(self) -> Runnable[Any, Any]:
+        return self.inner._schema_input_owner()
 
-    def _schema_output_owner(self) -> Any:  # Any: the runnable whose name titles the schema
-        find = getattr(self.inner, "_schema_output_owner", None)
-        return find() if callable(find) else self.inner
+    def _schema_output_owner(self) -> Runnable[Any, Any]:
+        return self.inner._schema_output_owner()
 
     # -- checks ---------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from lcel._config import RunnableConfig
+from lcel._config import RunnableConfig, merge_configs
 from lcel._runnable import Runnable, coerce_to_runnable
 from lcel._types import InT, InT_contra, OutT, OutT_co
 from lcel.errors import quoted
@@ -63,8 +63,6 @@ class RunnableBinding(_WrapsOne, Runnable[InT_contra, OutT_co]):
         output_type: Any = None,  # Any: a type form
     ) -> RunnableBinding[InT, OutT]:
         """Bind onto ``runnable``, merging into it when it already is a binding."""
-        from lcel._config import merge_configs
-
         if kwargs:
             _check_takes_kwargs(runnable, kwargs)
 

@@ -26,9 +26,11 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, Any, NoReturn, Protocol
+
+import attrs
 
 from lcel._loader import TargetError, load_runnable
 from lcel._runnable import Runnable
@@ -69,8 +71,6 @@ def _jsonable(value: object) -> Any:  # Any: JSON-ready data of whatever shape `
 
 
 def _fallback_jsonable(value: object) -> Any:  # Any: JSON-ready data
-    import attrs
-
     if value is None or isinstance(value, str | int | float | bool):
         return value
     if isinstance(value, dict):
@@ -432,11 +432,107 @@ def _error_record(line: int, error: BaseException) -> dict[str, Any]:
     return {"line": line, "error": {"type": type(error).__name__, "message": _message(error)}}
 
 
-class _Batch:
-    """One ``lcel batch`` run: a bounded window of runs in threads; the main thread writes
-    each result as one flushed JSON line as soon as it completes."""
+Outcome = tuple[int, Any]
+"""A line's number and what its run gave: the output, or the exception it raised."""
 
-    def __init__(self, args: argparse.Namespace) -> None:
+RunLines = Callable[[Iterator[tuple[int, Any]]], Generator[Outcome, None, None]]
+"""Runs (line number, input) items and yields each line's outcome as it completes. Closing
+the generator early ends the run: no new line starts."""
+
+
+@attrs.frozen
+class BatchWork:
+    """What a runner needs to know of one ``lcel batch`` run."""
+
+    target: str
+    runnable: Runnable[Any, Any]
+    config: dict[str, Any]  # from --config
+    max_concurrency: int | None  # from --max-concurrency
+    fail_fast: bool
+    stop: threading.Event  # set at the first failure under --fail-fast: start no new line
+
+
+class BatchRunner(Protocol):
+    """Where the lines of ``lcel batch`` run: threads here, a Dask cluster with ``--dask``
+    (lcel._dask_cli). The rest (OUTPUT never lost, --resume, reading and checking the lines,
+    progress, --fail-fast, the exit status) is :class:`_Batch`'s, the same for every runner."""
+
+    @property
+    def where(self) -> str:
+        """Said in the summary line, e.g. ``" on Dask"``."""
+        ...
+
+    def start(self, work: BatchWork) -> contextlib.AbstractContextManager[RunLines]:
+        """Get ready (e.g. connect to a cluster) before OUTPUT is opened; an exception
+        leaving the context (Ctrl-C) stops what still runs, without waiting for it."""
+        ...
+
+
+class _Threads:
+    """Runs the lines here: a bounded window of runs on a thread pool."""
+
+    where = ""
+
+    @contextlib.contextmanager
+    def start(self, work: BatchWork) -> Iterator[RunLines]:
+        workers = int(work.max_concurrency or work.config.get("max_concurrency") or 8)
+        pool = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lcel-batch")
+        try:
+            yield lambda items: _in_threads(work, pool, workers, items)
+        except BaseException:
+            work.stop.set()  # no worker starts another line; the running ones are left
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _in_threads(
+    work: BatchWork,
+    pool: cf.ThreadPoolExecutor,
+    workers: int,
+    items: Iterator[tuple[int, Any]],
+) -> Generator[Outcome, None, None]:
+    pending: set[_Pending] = set()
+    while True:
+        while not work.stop.is_set() and len(pending) < workers * 2:
+            item = next(items, None)
+            if item is None:
+                break
+            pending.add(pool.submit(_run_one, work, *item))
+        if not pending:
+            return
+        finished, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+        outcomes = [o for f in finished if (o := f.result()) is not None]
+        yield from sorted(outcomes, key=lambda o: int(o[0]))
+        if work.stop.is_set():
+            for fut in pending:
+                fut.cancel()
+            pending = {f for f in pending if not f.cancelled()}
+
+
+def _run_one(work: BatchWork, n: int, value: Any) -> Outcome | None:  # Any: the input
+    """Line ``n``'s outcome (None: not run, --fail-fast stopped first)."""
+    if work.stop.is_set():
+        return None
+    try:
+        return n, work.runnable.invoke(value, work.config)  # type: ignore[arg-type]
+    except Exception as error:
+        if work.fail_fast:
+            work.stop.set()  # no worker starts another line from now on
+        return n, error
+
+
+_Pending = cf.Future[Outcome | None]
+"""A line's outcome to come (None: the line was not run)."""
+
+
+class _Batch:
+    """One ``lcel batch`` run, whatever the runner: OUTPUT is never silently replaced,
+    ``--resume`` runs again what is not done and compacts what it superseded, each line is
+    read and checked in order, each result is one flushed JSON line written as soon as the
+    runner hands it back, and the exit status is 1 while any line of OUTPUT is failed."""
+
+    def __init__(self, args: argparse.Namespace, runner: BatchRunner) -> None:
         self.in_path, self.out_path = Path(args.input_file), Path(args.output)
         if not self.in_path.is_file():
             raise CliError(f"no such input file: {self.in_path}")
@@ -450,15 +546,20 @@ class _Batch:
             raise CliError("--skip-failed goes with --resume")
         if not (self.resume or args.overwrite) and _holds_results(self.out_path):
             raise CliError(f"output exists; use --resume or --overwrite ({self.out_path})")
-        self.config = _config(args.config)
+        config = _config(args.config)
         if args.max_concurrency is not None and args.max_concurrency < 1:
             raise CliError("--max-concurrency must be at least 1")
-        self.workers = int(args.max_concurrency or self.config.get("max_concurrency") or 8)
-        self.runnable = load_target(args.target)  # last: importing the target may be slow
-        self.inp = _Input(self.runnable)
+        runnable = load_target(args.target)  # last: importing the target may be slow
+        self.inp = _Input(runnable)
+        self.runner = runner
         self.fail_fast: bool = args.fail_fast
         self.stop = threading.Event()  # set by the first failure under --fail-fast
+        self.work = BatchWork(
+            args.target, runnable, config, args.max_concurrency, self.fail_fast, self.stop
+        )
         self.failures = 0
+        self.stopped = False  # the --fail-fast stop is reported
+        self.rejected: list[tuple[int, Exception]] = []  # bad lines read, to be written
 
     def lines(self) -> tuple[list[tuple[int, str]], int, int]:
         """The (line number, text) pairs to run, how many lines are skipped (done already),
@@ -477,34 +578,25 @@ class _Batch:
                     todo.append((n, text))
         return todo, skipped, retried
 
-    def schedule(self, pool: cf.ThreadPoolExecutor, n: int, text: str) -> _Pending:
-        """Start line ``n``. Its input is read and checked here, in order, so a bad line
-        under --fail-fast stops the lines after it from being scheduled at all."""
-        try:
-            data = json.loads(text)
-            problem = self.inp.problem(data)
-            if problem is not None:
-                raise InputValidationError(problem)
-            value = self.inp.structure(data)
-        except (json.JSONDecodeError, InputValidationError) as error:
-            if self.fail_fast:
-                self.stop.set()
-            done: _Pending = cf.Future()
-            done.set_result(_error_record(n, error))
-            return done
-        return pool.submit(self.run_one, n, value)
-
-    def run_one(self, n: int, value: Any) -> dict[str, Any] | None:  # Any: the input
-        """The result record of line ``n`` (None: not run, --fail-fast stopped first)."""
-        if self.stop.is_set():
-            return None
-        try:
-            output = self.runnable.invoke(value, self.config)  # type: ignore[arg-type]
-        except Exception as error:
-            if self.fail_fast:
-                self.stop.set()  # no worker starts another line from now on
-            return _error_record(n, error)
-        return {"line": n, "output": _jsonable(output)}
+    def inputs(self, todo: list[tuple[int, str]]) -> Iterator[tuple[int, Any]]:
+        """Each line's input, read and checked as the runner asks for it, in order: a bad
+        line is kept to be written as an error record, and under --fail-fast ends the run,
+        so that no line after it is started at all."""
+        for n, text in todo:
+            if self.stop.is_set():
+                return
+            try:
+                data = json.loads(text)
+                problem = self.inp.problem(data)
+                if problem is not None:
+                    raise InputValidationError(problem)
+                value = self.inp.structure(data)
+            except (json.JSONDecodeError, InputValidationError) as error:
+                self.rejected.append((n, error))
+                if self.fail_fast:
+                    self.stop.set()
+                continue
+            yield n, value
 
     def run(self) -> int:
         todo, skipped, retried = self.lines()
@@ -514,27 +606,31 @@ class _Batch:
         progress = _Progress(len(todo), sys.stderr)
         started = time.monotonic()
         self.out_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.out_path.open("a" if self.resume else "w", encoding="utf-8") as sink:
-            pool = cf.ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="lcel-batch")
-            try:
-                self._drive(pool, iter(todo), sink, progress)
-            except KeyboardInterrupt:
-                progress.close()
-                self.stop.set()
-                pool.shutdown(wait=False, cancel_futures=True)
-                sys.stderr.write(
-                    f"lcel batch: interrupted; {progress.done} result(s) written to "
-                    f"{self.out_path}. Run again with --resume to finish.\n"
-                )
-                return EXIT_INTERRUPTED
-            pool.shutdown(wait=True, cancel_futures=True)
+        mode = "a" if self.resume else "w"
+        try:
+            with (
+                self.runner.start(self.work) as run_lines,
+                self.out_path.open(mode, encoding="utf-8") as sink,
+                contextlib.closing(run_lines(self.inputs(todo))) as outcomes,
+            ):
+                for n, outcome in outcomes:
+                    self.write_rejected(sink, progress)
+                    self.write(sink, progress, n, outcome)
+                self.write_rejected(sink, progress)
+        except KeyboardInterrupt:
+            progress.close()
+            sys.stderr.write(
+                f"lcel batch: interrupted; {progress.done} result(s) written to "
+                f"{self.out_path}. Run again with --resume to finish.\n"
+            )
+            return EXIT_INTERRUPTED
         progress.close()
         still_failed = 0
         if self.resume:
             still_failed = sum(not ok for ok in _compact(self.out_path).values())
         elapsed = time.monotonic() - started
         sys.stderr.write(
-            f"lcel batch: {progress.done} line(s) in {elapsed:.1f}s: "
+            f"lcel batch: {progress.done} line(s) in {elapsed:.1f}s{self.runner.where}: "
             f"{progress.done - self.failures} ok, {self.failures} failed"
             + (f", {skipped} skipped (already done)" if skipped else "")
             + (f", {still_failed} line(s) of the output failed" if still_failed else "")
@@ -542,47 +638,27 @@ class _Batch:
         )
         return EXIT_FAILED if self.failures or still_failed else EXIT_OK
 
-    def _drive(
-        self,
-        pool: cf.ThreadPoolExecutor,
-        queue: Iterator[tuple[int, str]],
-        sink: IO[str],
-        progress: _Progress,
-    ) -> None:
-        pending: set[_Pending] = set()
-        reported = False
-        while True:
-            while not self.stop.is_set() and len(pending) < self.workers * 2:
-                item = next(queue, None)
-                if item is None:
-                    break
-                pending.add(self.schedule(pool, *item))
-            if not pending:
-                return
-            finished, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-            records = [r for f in finished if (r := f.result()) is not None]
-            for record in sorted(records, key=lambda r: int(r["line"])):
-                line = json.dumps(record, ensure_ascii=False, default=_fallback_jsonable)
-                sink.write(line + "\n")  # one write, then flush: a whole line or nothing
-                sink.flush()
-                failed = "error" in record
-                self.failures += int(failed)
-                progress.update(error=failed)
-                if failed and self.fail_fast and not reported:
-                    reported = True
-                    err = record["error"]
-                    sys.stderr.write(
-                        f"\nlcel batch: line {record['line']} failed "
-                        f"({err['type']}: {err['message']}); stopping (--fail-fast)\n"
-                    )
-            if self.stop.is_set():
-                for fut in pending:
-                    fut.cancel()
-                pending = {f for f in pending if not f.cancelled()}
+    def write_rejected(self, sink: IO[str], progress: _Progress) -> None:
+        rejected, self.rejected = self.rejected, []
+        for n, error in rejected:
+            self.write(sink, progress, n, error)
 
-
-_Pending = cf.Future[dict[str, Any] | None]
-"""A line's result record to come (None: the line was not run)."""
+    def write(self, sink: IO[str], progress: _Progress, n: int, outcome: Any) -> None:
+        """Line ``n``'s record, as one write then a flush: a whole line or nothing."""
+        failed = isinstance(outcome, Exception)
+        record = _error_record(n, outcome) if failed else {"line": n, "output": _jsonable(outcome)}
+        sink.write(json.dumps(record, ensure_ascii=False, default=_fallback_jsonable) + "\n")
+        sink.flush()
+        self.failures += int(failed)
+        progress.update(error=failed)
+        if failed and self.fail_fast and not self.stopped:
+            self.stopped = True
+            self.stop.set()  # a runner that has not seen it yet starts nothing more
+            err = record["error"]
+            sys.stderr.write(
+                f"\nlcel batch: line {n} failed ({err['type']}: {err['message']}); "
+                "stopping (--fail-fast)\n"
+            )
 
 
 def _holds_results(path: Path) -> bool:
@@ -594,11 +670,12 @@ def _holds_results(path: Path) -> bool:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
+    runner: BatchRunner = _Threads()
     if getattr(args, "dask", None):
-        from lcel._dask_cli import run_on_dask
+        from lcel._dask_cli import on_dask  # the dask extra is needed only here
 
-        return run_on_dask(args)
-    return _Batch(args).run()
+        runner = on_dask(args.dask)
+    return _Batch(args, runner).run()
 
 
 # schema / graph --------------------------------------------------------------------------------

@@ -148,15 +148,27 @@ def _enforce_stop(text: str, stop: Sequence[str] | None) -> str:
 
 
 async def _iterate_in_thread(iterator: Iterator[_T]) -> AsyncIterator[_T]:
-    """Drive a blocking iterator from async code, one ``next`` per worker-thread hop."""
+    """Drive a blocking iterator from async code, one ``next`` per worker-thread hop.
+
+    Cancelled while a worker runs ``next``, it waits for that step to return before closing
+    the iterator (closing a generator that is still running raises ``ValueError`` and would
+    leave it, and whatever it holds, open).
+    """
     done = object()
+    step: asyncio.Future[object] | None = None
     try:
         while True:
-            item = await asyncio.to_thread(next, iterator, done)
+            step = asyncio.ensure_future(asyncio.to_thread(next, iterator, done))
+            item = await asyncio.shield(step)  # a cancellation leaves the step running
+            step = None
             if item is done:
                 return
             yield item  # type: ignore[misc]  # item is a _T once `done` is ruled out
     finally:
+        if step is not None:
+            await asyncio.wait([step])
+            if not step.cancelled():
+                step.exception()  # retrieved: the step's error, if any, was not asked for
         close: Callable[[], None] | None = getattr(iterator, "close", None)
         if close is not None:
             close()

@@ -281,6 +281,25 @@ def test_import_without_the_extra_names_it() -> None:
     assert "pip install lcel[dask]" in proc.stderr
 
 
+def test_cli_without_the_extra_runs_locally_and_names_it_for_dask(tmp_path: Path) -> None:
+    (tmp_path / "in.jsonl").write_text("1\n")
+    code = (
+        "import sys; sys.modules['distributed'] = sys.modules['cloudpickle'] = None\n"
+        "from lcel.cli import main\n"
+        "args = ['batch', 'lcel_target.py:chain', 'in.jsonl', '-o', 'out.jsonl']\n"
+        "print(main([*args, '--dask', 'local']), main(args))\n"
+        "print('distributed' in sys.modules and sys.modules['distributed'] is not None)\n"
+    )
+    (tmp_path / "lcel_target.py").write_text(TARGET.replace("time.sleep(0.2)", "pass"))
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert proc.stdout.split() == ["2", "0", "False"], proc.stderr
+    assert "pip install lcel[dask]" in proc.stderr
+    assert list(_records(tmp_path / "out.jsonl")) == [{"line": 1, "output": 2}]
+
+
 # -- the journal ----------------------------------------------------------------------------------
 
 
@@ -443,12 +462,15 @@ def test_cli_driver_killed_then_resumed_answers_every_line_once(
     driver.communicate()
     written = out.read_text().count("\n")
     assert 8 <= written < 60
+    whole = [x for x in out.read_text().splitlines(keepends=True) if x.endswith("\n")]
+    failed = sum("error" in json.loads(x) for x in whole)  # line 13, if its chunk came back
     with out.open("a") as f:
         f.write('{"line": 60, "outp')  # as if the kill had come mid-write
     monkeypatch.chdir(tmp_path)
     assert main(["batch", *args, "--resume"]) == 1  # line 13 fails
     err = capsys.readouterr().err
-    assert f"resuming, {written} line(s) already done" in err
+    again = f", running {failed} failed line(s) again" if failed else ""
+    assert f"resuming, {written - failed} line(s) already done{again}\n" in err
     records = list(_records(out))
     assert sorted(r["line"] for r in records) == list(range(1, 61))  # each line exactly once
     for r in records:
@@ -485,6 +507,124 @@ def test_cli_unreachable_scheduler_is_a_usage_error(
     args = ["batch", "bad_target.py:chain", "in.jsonl", "-o", "o.jsonl", "--dask", "nowhere://x"]
     assert main(args) == 2
     assert "cannot reach the Dask scheduler at 'nowhere://x'" in capsys.readouterr().err
+
+
+def test_cli_dask_refuses_an_output_holding_results(
+    client: Client,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (tmp_path / "refuse_target.py").write_text(TARGET.replace("time.sleep(0.2)", "pass"))
+    (tmp_path / "in.jsonl").write_text("1\n2\n")
+    out = tmp_path / "out.jsonl"
+    finished = '{"line": 1, "output": -1}\n{"line": 2, "output": -2}\n'
+    out.write_text(finished)
+    monkeypatch.chdir(tmp_path)
+    args = ["batch", "refuse_target.py:chain", "in.jsonl", "-o", "out.jsonl", "--dask", "local"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "output exists; use --resume or --overwrite" in err
+    assert out.read_text() == finished  # nothing lost
+    assert main([*args, "--resume", "--overwrite"]) == 2
+    assert out.read_text() == finished
+    args[-1] = client.scheduler.address  # a running cluster, to be quick
+    assert main([*args, "--overwrite"]) == 0  # the user asked for it
+    assert sorted(_records(out), key=lambda r: r["line"]) == [
+        {"line": 1, "output": 2},
+        {"line": 2, "output": 4},
+    ]
+
+
+def test_cli_dask_resume_runs_failed_lines_again_and_exits_1_while_one_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "resume_target.py").write_text(TARGET.replace("time.sleep(0.2)", "pass"))
+    (tmp_path / "in.jsonl").write_text("1\n2\n13\n4\n")
+    out = tmp_path / "out.jsonl"
+    out.write_text(
+        '{"line": 1, "output": -1}\n'  # done, with a sentinel: a run again would show
+        '{"line": 2, "error": {"type": "TimeoutError", "message": "flaky"}}\n'
+        '{"line": 3, "error": {"type": "ValueError", "message": "old"}}\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    args = ["batch", "resume_target.py:chain", "in.jsonl", "-o", "out.jsonl", "--dask", "local"]
+    status = main([*args, "--resume"])
+    err = capsys.readouterr().err
+    assert status == 1, err  # line 3 (13) fails again
+    assert "resuming, 1 line(s) already done, running 2 failed line(s) again" in err
+    summary = "on Dask: 2 ok, 1 failed, 1 skipped (already done), 1 line(s) of the output failed"
+    assert summary in err
+    records = list(_records(out))
+    assert sorted(r["line"] for r in records) == [1, 2, 3, 4]  # superseded errors compacted
+    assert {r["line"]: r for r in records} == {
+        1: {"line": 1, "output": -1},
+        2: {"line": 2, "output": 4},
+        3: {"line": 3, "error": {"type": "ValueError", "message": "unlucky"}},
+        4: {"line": 4, "output": 8},
+    }
+
+
+FAIL_FAST_TARGET = """
+import time
+
+from lcel import RunnableLambda
+
+
+def fail_or_wait(x: int) -> int:
+    if x == 1:
+        raise ValueError("one fails at once")
+    time.sleep(0.5)
+    return x
+
+
+chain = RunnableLambda(fail_or_wait)
+"""
+
+
+def test_cli_dask_fail_fast_stops_early(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "ff_target.py").write_text(FAIL_FAST_TARGET)
+    n = 200
+    (tmp_path / "in.jsonl").write_text("".join(f"{i}\n" for i in range(1, n + 1)))
+    monkeypatch.chdir(tmp_path)
+    args = ["batch", "ff_target.py:chain", "in.jsonl", "-o", "out.jsonl", "--dask", "local"]
+    status = main([*args, "--fail-fast"])
+    err = capsys.readouterr().err
+    assert status == 1, err
+    assert "line 1 failed (ValueError: one fails at once); stopping (--fail-fast)" in err
+    got = {r["line"]: r for r in _records(tmp_path / "out.jsonl")}
+    assert got[1]["error"]["type"] == "ValueError"
+    assert len(got) < n // 2  # about the first window of chunks at most, not every line
+    assert all(got[i] == {"line": i, "output": i} for i in got if i != 1)
+
+
+def test_cli_dask_fail_fast_on_a_bad_line_runs_nothing(
+    client: Client,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """On Dask every line is read before anything is submitted: a bad line under --fail-fast
+    stops the run before it starts (the lines before it run on --resume)."""
+    (tmp_path / "ff_bad_target.py").write_text(FAIL_FAST_TARGET)
+    (tmp_path / "in.jsonl").write_text('2\n3\n{not json\n"four"\n5\n')
+    out = tmp_path / "out.jsonl"
+    monkeypatch.chdir(tmp_path)
+    where = client.scheduler.address  # a running cluster: this case needs none of its own
+    args = ["batch", "ff_bad_target.py:chain", "in.jsonl", "-o", "out.jsonl", "--dask", where]
+    assert main([*args, "--fail-fast"]) == 1
+    err = capsys.readouterr().err
+    assert "line 3 failed (JSONDecodeError" in err
+    assert [r["line"] for r in _records(out)] == [3]
+    # without --fail-fast every line is answered; the bad ones are error records
+    assert main([*args, "--resume"]) == 1
+    got = {r["line"]: r for r in _records(out)}
+    assert sorted(got) == [1, 2, 3, 4, 5]
+    assert got[4]["error"]["type"] == "InputValidationError"
+    assert [got[i]["output"] for i in (1, 2, 5)] == [2, 3, 5]
 
 
 # -- the benchmark script --------------------------------------------------------------------------

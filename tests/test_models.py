@@ -297,3 +297,39 @@ def test_fakes_copy_and_pickle() -> None:
             assert clone == fake
             out = clone.invoke("x")
             assert (out if isinstance(out, str) else out.content) == "b"
+
+
+def test_cancelling_a_thread_driven_stream_waits_for_the_step_then_closes() -> None:
+    """A model that streams only synchronously is driven from a worker thread in async
+    code; cancelling the consumer mid-token must not close the generator while the worker
+    still runs it (``ValueError: generator already executing``): it closes it after."""
+    closed = threading.Event()
+    in_step = threading.Event()
+
+    @attrs.frozen
+    class SlowTokens(BaseChatModel):
+        def _stream_chunks(
+            self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any
+        ) -> Iterator[AIMessageChunk]:
+            try:
+                for i in range(100):
+                    in_step.set()
+                    time.sleep(0.05)  # one token's work, in the worker thread
+                    yield AIMessageChunk(str(i))
+            finally:
+                closed.set()
+
+    async def consume() -> list[str]:
+        return [c.text async for c in SlowTokens().astream("hi")]
+
+    async def main() -> None:
+        task = asyncio.create_task(consume())
+        while not in_step.is_set():
+            await asyncio.sleep(0.005)
+        await asyncio.sleep(0.01)  # cancel while the worker is inside next()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(main())
+    assert closed.is_set()  # the generator was closed, after its step returned

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _local_extra import local_model
 from mypy import api
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,12 +26,23 @@ INTENTIONAL = "an intentional error"
 MYPY_LINE = re.compile(r"^(?P<file>[^:\s]+\.py):(?P<line>\d+): error: (?P<msg>.*)$")
 
 
+REQUIRES = re.compile(r"^# requires: lcel\[(\w+)\]\n")
+"""A block whose first line is ``# requires: lcel[EXTRA]`` needs that optional extra: it runs
+in its own test, skipped when the extra is not installed (mypy checks it with the others)."""
+
+
 def all_blocks() -> list[tuple[str, str]]:
     return [(kind, body) for kind, body in BLOCK.findall(DOC.read_text())]
 
 
-def blocks(lang: str) -> list[str]:
-    return [body for kind, body in all_blocks() if kind == lang]
+def blocks(lang: str, extra: str | None = None) -> list[str]:
+    """The ``lang`` blocks needing no extra, or those needing ``extra``."""
+    found = []
+    for kind, body in all_blocks():
+        match = REQUIRES.match(body)
+        if kind == lang and (match.group(1) if match else None) == extra:
+            found.append(body)
+    return found
 
 
 def _is_intentional_error(code: str) -> bool:
@@ -87,7 +99,7 @@ def test_python_blocks_pass_mypy_strict_with_the_plugin(tmp_path: Path) -> None:
     """One mypy run over every block, each its own module, with the project's configuration
     (``--strict`` and the ``lcel_mypy`` plugin)."""
     files: dict[Path, str] = {}
-    for i, code in enumerate(blocks("python")):
+    for i, code in enumerate(body for kind, body in all_blocks() if kind == "python"):
         path = tmp_path / f"readme_block_{i + 1:02d}.py"
         path.write_text(code)
         files[path] = code
@@ -121,12 +133,12 @@ def test_python_blocks_pass_mypy_strict_with_the_plugin(tmp_path: Path) -> None:
             failures.append(f"{path.stem} fails mypy --strict: {found}\n{code}")
     assert not failures, "\n\n".join(failures)
     assert not errors, errors
-def test_bash_blocks_run(tmp_path: Path) -> None:
+def run_bash_blocks(tmp_path: Path, extra: str | None = None) -> None:
     (tmp_path / "examples").symlink_to(ROOT / "examples")
     (tmp_path / "pyproject.toml").symlink_to(ROOT / "pyproject.toml")
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
-    for i, block in enumerate(blocks("bash")):
+    for i, block in enumerate(blocks("bash", extra)):
         # the set-up commands: skip the venv and install steps (this test runs inside the
         # installed environment) and the check script (it is what runs this test)
         script = "\n".join(
@@ -148,6 +160,27 @@ def test_bash_blocks_run(tmp_path: Path) -> None:
         )
         assert result.returncode == 0, f"bash block {i + 1} failed:\n{script}\n{result.stderr}"
         assert "Traceback" not in result.stderr
+
+
+def test_bash_blocks_run(tmp_path: Path) -> None:
+    run_bash_blocks(tmp_path)
     jokes = (tmp_path / "jokes.jsonl").read_text().splitlines()
     assert len(jokes) == 4
     assert (tmp_path / "schemas" / "chain.input.schema.json").exists()
+
+
+@local_model
+def test_blocks_needing_the_local_extra_run(tmp_path: Path) -> None:
+    code_blocks = blocks("python", "local")
+    assert code_blocks, "the README shows the local models"
+    out = io.StringIO()
+    for i, code in enumerate(code_blocks):
+        namespace: dict[str, object] = {"__name__": f"readme_local_block_{i + 1}"}
+        try:
+            with contextlib.redirect_stdout(out):
+                exec(compile(code, f"{DOC.name}[local python block {i + 1}]", "exec"), namespace)
+        except Exception as error:
+            raise AssertionError(f"local python block {i + 1} failed:\n{code}") from error
+    assert "Paris" in out.getvalue()
+    assert blocks("bash", "local"), "the README shows the local chat example's command"
+    run_bash_blocks(tmp_path, "local")

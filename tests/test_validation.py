@@ -277,3 +277,30 @@ def test_a_huge_wrong_input_gives_a_short_error() -> None:
         assert len(message) < 1000, message[:300]
         assert "chars)" in message  # says the value was cut, and how long it was
         assert "invalid input for _huge_input" in message
+
+
+def test_validation_is_a_wrapper_node_the_interpreter_runs() -> None:
+    """Not a component calling the public ``invoke`` of its inner runnable: a node kind of
+    its own, whose inner run is a child run and whose stream checks before any chunk."""
+    from lcel import Component
+    from lcel.tracing import astream_events
+
+    def double(x: int) -> int:
+        return x * 2
+
+    checked = with_validation(RunnableLambda(double))
+    assert not isinstance(checked, Component)
+    assert checked.invoke(2) == 4
+    assert list(checked.stream(3)) == [6]
+    stream = checked.stream("x")  # type: ignore[arg-type]
+    with pytest.raises(InputValidationError):
+        next(stream)
+
+    async def events() -> list[Any]:
+        return [e async for e in astream_events(checked, 2)]
+
+    evs = asyncio.run(events())
+    starts = [e for e in evs if e["event"] == "on_chain_start"]
+    assert [e["name"] for e in starts] == ["RunnableValidated", "double"]
+    assert starts[1]["parent_ids"] == [starts[0]["run_id"]]
+    assert evs[-1]["data"]["output"] == 4

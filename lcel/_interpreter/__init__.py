@@ -190,16 +190,23 @@ def _batch_as_completed(
     }
     try:
         for fut in cf.as_completed(futures):
-            exc = fut.exception()
-            if exc is not None:
-                if not return_exceptions:
-                    raise exc
-                yield futures[fut], exc
-            else:
-                yield futures[fut], fut.result()
+            yield _outcome(futures[fut], fut, return_exceptions)
     finally:
         cancelled.set()  # calls not started yet give up; running ones finish
         cf.wait(futures)
+
+
+def _outcome(
+    index: int, done: cf.Future[Any] | asyncio.Future[Any], return_exceptions: bool
+) -> tuple[int, Any]:
+    """``(index, output)`` of a finished call, or ``(index, error)``; the error is raised
+    instead unless errors are collected."""
+    exc = done.exception()
+    if exc is None:
+        return index, done.result()
+    if not return_exceptions:
+        raise exc
+    return index, exc
 
 
 def abatch_as_completed(
@@ -217,14 +224,14 @@ async def _abatch_as_completed(
     limit = _limit(ctxs, node)
     sem = asyncio.Semaphore(limit) if limit else None
 
-    async def run(i: int, x: Any, c: Ctx) -> tuple[int, Any]:
+    async def run(x: Any, c: Ctx) -> Any:
         if sem is None:
-            return i, await C.ainvoke(node, x, c)
+            return await C.ainvoke(node, x, c)
         async with sem:
-            return i, await C.ainvoke(node, x, c)
+            return await C.ainvoke(node, x, c)
 
     tasks = {
-        asyncio.ensure_future(run(i, x, c)): i
+        asyncio.ensure_future(run(x, c)): i
         for i, (x, c) in enumerate(zip(inputs, ctxs, strict=True))
     }
     try:
@@ -232,13 +239,7 @@ async def _abatch_as_completed(
         while pending:
             done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
             for t in sorted(done, key=lambda t: tasks[t]):
-                exc = t.exception()
-                if exc is not None:
-                    if not return_exceptions:
-                        raise exc
-                    yield tasks[t], exc
-                else:
-                    yield t.result()
+                yield _outcome(tasks[t], t, return_exceptions)
     finally:
         await cancel_all(list(tasks))
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from lcel._chunks import NOTHING, combine
 from lcel._interpreter import _threads as threads
-from lcel._interpreter._ctx import CURRENT, DEFAULT_CTX, CancelScope, Ctx, StepsCancelled
+from lcel._interpreter._ctx import CURRENT, CancelScope, Ctx, StepsCancelled
 from lcel._runnable import Runnable
 from lcel.errors import InputValidationError, RecursionLimitError, shorten
 
@@ -51,12 +51,12 @@ __all__ = [
 
 def user_config(ctx: Ctx) -> Any:  # Any: a RunnableConfig (or {} at top level)
     """The config a component or function receives (``{}`` for a bare top-level call)."""
-    return ctx.user_config() if ctx is not DEFAULT_CTX else {}
+    return ctx.user_config() if not ctx.bare else {}
 
 
 def call_user(fn: Callable[..., Any], ctx: Ctx, *args: Any, **kwargs: Any) -> Any:
     """Call user code with ``ctx`` current, so a nested ``invoke`` inside is our child."""
-    if ctx is DEFAULT_CTX:
+    if ctx.bare:
         return fn(*args, **kwargs)
     token = CURRENT.set(ctx)
     try:
@@ -67,7 +67,7 @@ def call_user(fn: Callable[..., Any], ctx: Ctx, *args: Any, **kwargs: Any) -> An
 
 async def acall_user(fn: Callable[..., Awaitable[Any]], ctx: Ctx, *args: Any, **kwargs: Any) -> Any:
     """:func:`call_user` for a coroutine function."""
-    if ctx is DEFAULT_CTX:
+    if ctx.bare:
         return await fn(*args, **kwargs)
     token = CURRENT.set(ctx)
     try:
@@ -239,7 +239,7 @@ async def to_thread(ctx: Ctx, fn: Callable[..., Any], *args: Any, **kwargs: Any)
     """Run sync ``fn`` in the default executor with ``ctx`` current (contextvars copied)."""
     loop = asyncio.get_running_loop()
     context = contextvars.copy_context()
-    if ctx is not DEFAULT_CTX:
+    if not ctx.bare:
         context.run(CURRENT.set, ctx)
     return await loop.run_in_executor(None, functools.partial(context.run, fn, *args, **kwargs))
 
@@ -308,7 +308,9 @@ def run_in_threads(
                     threads.submit(worker)
             started.append(None)
             try:
-                if errors or stopped:
+                # After a failure no call starts, except, in a batch, one before the failing
+                # input: it may fail too, and the first failure in input order is raised.
+                if stopped or (errors and (not in_order or i > min(e[0] for e in errors))):
                     return
                 results[i] = calls[i]()
             except Exception as exc:
@@ -375,7 +377,7 @@ async def gather_bounded(
         me = asyncio.current_task()
         assert me is not None
         for i in indexes:
-            if failures or stopped:
+            if stopped or (failures and (not in_order or i > min(failures))):
                 return
             working[me] = i
             try:

@@ -19,7 +19,7 @@ from typing import Any
 
 from lcel._chunks import NOTHING, combine, last, stream_add
 from lcel._interpreter._common import acombine, close, closing_aiter, one
-from lcel._interpreter._ctx import Ctx
+from lcel._interpreter._ctx import Ctx, StepsCancelled
 from lcel._interpreter._dispatch import (
     AINVOKE,
     ASTREAM,
@@ -44,16 +44,16 @@ _BUFFER = 3  # combine the input stream, then stream the node
 
 
 def _stream_route(node: Any, ctx: Ctx) -> int:
-    if ctx.cancel is not None:
-        ctx.cancel.check()
+    if ctx.cancel is not None and ctx.cancel.is_set:
+        raise StepsCancelled
     if ctx.tracer is None or not node._traced_stream_run:
         return _PLAIN
     return _LAZY if ctx.parent is not None and node._starts_on_first_chunk() else _TRACED
 
 
 def _transform_route(node: Any, ctx: Ctx) -> int:
-    if ctx.cancel is not None:
-        ctx.cancel.check()
+    if ctx.cancel is not None and ctx.cancel.is_set:
+        raise StepsCancelled
     if ctx.tracer is None:
         return _PLAIN if node._consumes_stream() else _BUFFER
     if not node._traced_run:
@@ -65,8 +65,8 @@ def _transform_route(node: Any, ctx: Ctx) -> int:
 
 
 def invoke(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any] = NO_KW) -> Any:
-    if ctx.cancel is not None:
-        ctx.cancel.check()
+    if ctx.cancel is not None and ctx.cancel.is_set:
+        raise StepsCancelled
     if ctx.tracer is None or not node._traced_run:
         return INVOKE[type(node)](node, x, ctx, kw)
     return _traced_invoke(node, x, ctx, kw)
@@ -106,8 +106,8 @@ def _stream_combined(
 
 
 async def ainvoke(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any] = NO_KW) -> Any:
-    if ctx.cancel is not None:
-        ctx.cancel.check()
+    if ctx.cancel is not None and ctx.cancel.is_set:
+        raise StepsCancelled
     if ctx.tracer is None or not node._traced_run:
         return await AINVOKE[type(node)](node, x, ctx, kw)
     return await _traced_ainvoke(node, x, ctx, kw)
@@ -198,10 +198,6 @@ class _StreamRecord:
         self.seen: list[Any] | None = [] if transform else None
         self.start: Callable[[], None] | None = lazy_start(tracer, run) if transform else None
 
-    def chunk(self, chunk: Any) -> None:
-        self.tracer.on_stream(self.run, chunk)
-        self.chunks.append(chunk)
-
     def _settle_input(self) -> None:
         if self.start is not None:
             self.start()
@@ -270,9 +266,11 @@ def _traced_transform(
 
 
 def _traced_body(record: _StreamRecord, inner: Iterator[Any]) -> Iterator[Any]:
+    on_stream, run, chunks = record.tracer.on_stream, record.run, record.chunks
     try:
         for chunk in inner:
-            record.chunk(chunk)
+            on_stream(run, chunk)
+            chunks.append(chunk)
             yield chunk
     except BaseException as exc:
         record.failed(exc)
@@ -317,10 +315,12 @@ async def _traced_atransform(
 
 
 async def _atraced_body(record: _StreamRecord, inner: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    on_stream, run, chunks = record.tracer.on_stream, record.run, record.chunks
     try:
         async with closing_aiter(inner) as it:
             async for chunk in it:
-                record.chunk(chunk)
+                on_stream(run, chunk)
+                chunks.append(chunk)
                 yield chunk
     except BaseException as exc:
         record.failed(exc)

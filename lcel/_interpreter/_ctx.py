@@ -32,36 +32,43 @@ class StepsCancelled(BaseException):  # a signal, like asyncio.CancelledError
 
 class CancelScope:
     """Set when one branch of a parallel failed: no step starts under it any more (running
-    calls finish). Nested parallels chain their scopes, so cancelling an outer one reaches
-    every branch below it."""
+    calls finish). A nested parallel's scope is a child: cancelling a scope cancels its
+    children too, so checking is one attribute read (``is_set``) on the hot path."""
 
-    __slots__ = ("is_set", "parent")
+    __slots__ = ("children", "is_set")
 
     def __init__(self, parent: CancelScope | None) -> None:
-        self.parent = parent
+        self.children: list[CancelScope] = []
         self.is_set = False
+        if parent is not None:
+            parent.children.append(self)
+            self.is_set = parent.is_set
 
     def cancel(self) -> None:
         self.is_set = True
-
-    def cancelled(self) -> bool:
-        scope: CancelScope | None = self
-        while scope is not None:
-            if scope.is_set:
-                return True
-            scope = scope.parent
-        return False
+        for child in list(self.children):
+            child.cancel()
 
     def check(self) -> None:
         """Raise :class:`StepsCancelled` if a step may not start any more."""
-        if self.cancelled():
+        if self.is_set:
             raise StepsCancelled
 
 
 class Ctx:
     """Immutable by convention: every change makes a new one."""
 
-    __slots__ = ("cancel", "config", "depth", "parent", "run_id", "run_name", "step_tag", "tracer")
+    __slots__ = (
+        "bare",
+        "cancel",
+        "config",
+        "depth",
+        "parent",
+        "run_id",
+        "run_name",
+        "step_tag",
+        "tracer",
+    )
 
     def __init__(
         self,
@@ -82,6 +89,17 @@ class Ctx:
         self.run_id = run_id
         self.step_tag = step_tag
         self.cancel = cancel
+        # Nothing for user code to see or inherit (at most a cancel scope): functions and
+        # components are then called directly, with ``{}`` for a config.
+        self.bare = (
+            not config
+            and tracer is None
+            and parent is None
+            and run_name is None
+            and run_id is None
+            and step_tag is None
+            and depth == 0
+        )
 
     @property
     def recursion_limit(self) -> int:

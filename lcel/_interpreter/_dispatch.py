@@ -36,21 +36,26 @@ class Table(dict[type, Handler]):
         self.what = what
 
     def __missing__(self, cls: type) -> Handler:
-        for base in cls.__mro__[1:]:
-            if dict.__contains__(self, base):
-                handler = dict.__getitem__(self, base)
-                self[cls] = handler
-                return handler
+        handler = self._nearest(cls)
         module = getattr(cls, "_kind_module", None)
-        if module is not None and module not in _LOADED:
-            # A kind whose handlers load on first use (they import something heavy).
-            _LOADED.add(module)
+        if handler is None and module is not None:
+            # A kind whose handlers load on first use (they import something heavy); the
+            # import is idempotent and waits for one another thread may be running.
             importlib.import_module(module)
-            return self[cls]
+            handler = self._nearest(cls)
+        if handler is not None:
+            self[cls] = handler
+            return handler
         raise TypeError(
             f"lcel cannot {self.what} a {cls.__name__}: it is not a known runnable kind "
             "(subclass lcel.Component for a new leaf)"
         )
+
+    def _nearest(self, cls: type) -> Handler | None:
+        for base in cls.__mro__:
+            if dict.__contains__(self, base):
+                return dict.__getitem__(self, base)
+        return None
 
     def has(self, cls: type) -> bool:
         """Whether ``cls`` (or a base) has a handler here."""
@@ -68,8 +73,6 @@ class Table(dict[type, Handler]):
 def _inherited(table: Table, cls: type, handler: Handler) -> bool:
     return any(dict.get(table, base) is handler for base in cls.__mro__[1:])
 
-
-_LOADED: set[str] = set()
 
 INVOKE = Table("invoke")
 STREAM = Table("stream")

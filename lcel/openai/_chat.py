@@ -23,7 +23,7 @@ from lcel.openai._errors import (
     UnprocessableEntityError,
 )
 from lcel.openai._secret import SecretStr
-from lcel.openai._sse import EventReader, SSELineDecoder, iter_events
+from lcel.openai._sse import EventReader, SSELineDecoder
 
 __all__ = ["ChatOpenAI", "DEFAULT_BASE_URL"]
 
@@ -93,6 +93,10 @@ def _check_model(_instance: object, attribute: attrs.Attribute[Any], value: Any)
         raise InputValidationError(f"model must be a non-empty str, got {shorten(value)}")
 
 
+def _masked_headers(headers: Mapping[str, str]) -> str:
+    return repr(dict.fromkeys(headers, "***"))
+
+
 def _frozen_mapping(value: Mapping[str, Any] | None) -> dict[str, Any]:  # Any: JSON values
     return dict(value or {})
 
@@ -127,6 +131,8 @@ class ChatOpenAI(BaseChatModel):
     temperature: float | None = attrs.field(default=None, validator=_check_optional_number)
     max_completion_tokens: int | None = None
     """The answer's length limit in tokens."""
+    max_tokens: int | None = None
+    """The older name of ``max_completion_tokens`` (sent as that when it is not set)."""
     top_p: float | None = attrs.field(default=None, validator=_check_optional_number)
     seed: int | None = None
     frequency_penalty: float | None = None
@@ -149,9 +155,9 @@ class ChatOpenAI(BaseChatModel):
     )
     """More request fields, sent with every call."""
     default_headers: dict[str, str] = attrs.field(
-        factory=dict, converter=_frozen_mapping, hash=False
+        factory=dict, converter=_frozen_mapping, hash=False, repr=_masked_headers
     )
-    """More HTTP headers, sent with every call."""
+    """More HTTP headers, sent with every call (shown masked: one may hold a key)."""
 
     # -- presentation -------------------------------------------------------------------------
 
@@ -165,13 +171,29 @@ class ChatOpenAI(BaseChatModel):
             if isinstance(default, attrs.Factory):  # type: ignore[arg-type]  # a class at runtime
                 default = None if field.name == "base_url" else default.factory()
             if field.name == "model" or value != default:
-                shown.append(f"{field.name}={value!r}")
+                shown_value = field.repr(value) if callable(field.repr) else repr(value)
+                shown.append(f"{field.name}={shown_value}")
         return f"{type(self).__name__}({', '.join(shown)})"
 
     @property
     def model_name(self) -> str:
         """Same as :attr:`model` (LangChain's name for it)."""
         return self.model
+
+    @property
+    def openai_api_key(self) -> SecretStr | None:
+        """Same as :attr:`api_key` (LangChain's name for it)."""
+        return self.api_key
+
+    @property
+    def openai_api_base(self) -> str:
+        """Same as :attr:`base_url` (LangChain's name for it)."""
+        return self.base_url
+
+    @property
+    def request_timeout(self) -> float | None:
+        """Same as :attr:`timeout` (LangChain's name for it)."""
+        return self.timeout
 
     # -- connection ---------------------------------------------------------------------------
 
@@ -218,6 +240,8 @@ class ChatOpenAI(BaseChatModel):
             value = getattr(self, key)
             if value is not None:
                 payload[key] = value
+        if "max_completion_tokens" not in payload and self.max_tokens is not None:
+            payload["max_completion_tokens"] = self.max_tokens
         chosen_stop = stop if stop is not None else self.stop
         if chosen_stop:
             payload["stop"] = list(chosen_stop)
@@ -349,12 +373,22 @@ class ChatOpenAI(BaseChatModel):
                 yield self._not_sse(response, response.read())
                 return
             state = StreamState()
+            lines, reader = SSELineDecoder(), EventReader()
             done = False
-            for event, data in iter_events(response):
-                # after [DONE], read on to the body's end: the connection then stays pooled
+            for text in response.iter_text():  # the loop is the async one's, kept flat
+                for event, data in reader.feed(lines.decode(text)):
+                    # after [DONE], read on to the body's end: the connection stays pooled
+                    if done or data == "[DONE]":
+                        done = True
+                        continue
+                    if event == "error":
+                        raise APIError(f"the server reported an error: {shorten(data)}")
+                    chunk = state.chunk(self._event_data(data))
+                    if chunk is not None:
+                        yield chunk
+            for event, data in reader.feed(lines.flush()) + reader.finish():
                 if done or data == "[DONE]":
-                    done = True
-                    continue
+                    return
                 if event == "error":
                     raise APIError(f"the server reported an error: {shorten(data)}")
                 chunk = state.chunk(self._event_data(data))

@@ -18,6 +18,7 @@ import json
 import os
 import random
 import socket
+import ssl
 import threading
 import time
 import weakref
@@ -99,10 +100,25 @@ class RetryPolicy:
 # -- the client cache -------------------------------------------------------------------------
 
 _lock = threading.Lock()
+_ssl_lock = threading.Lock()
 _sync_clients: dict[tuple[int, ConnectionSettings], httpx.Client] = {}
 _async_clients: weakref.WeakKeyDictionary[
     asyncio.AbstractEventLoop, dict[ConnectionSettings, httpx.AsyncClient]
 ] = weakref.WeakKeyDictionary()
+
+
+_ssl: ssl.SSLContext | None = None
+
+
+def _ssl_context() -> ssl.SSLContext:
+    """One TLS context per process: loading the CA bundle costs tens of milliseconds, which
+    a new event loop's client (``asyncio.run`` per call) would otherwise pay every time."""
+    global _ssl
+    if _ssl is None:
+        with _ssl_lock:
+            if _ssl is None:
+                _ssl = httpx.create_ssl_context()
+    return _ssl
 
 
 def sync_client(settings: ConnectionSettings) -> httpx.Client:
@@ -116,7 +132,9 @@ def sync_client(settings: ConnectionSettings) -> httpx.Client:
                 client = httpx.Client(
                     timeout=settings.timeouts(),
                     headers=dict(settings.headers),
-                    transport=httpx.HTTPTransport(socket_options=SOCKET_OPTIONS),
+                    transport=httpx.HTTPTransport(
+                        verify=_ssl_context(), socket_options=SOCKET_OPTIONS
+                    ),
                 )
                 _sync_clients[key] = client
     return client
@@ -133,7 +151,9 @@ def async_client(settings: ConnectionSettings) -> httpx.AsyncClient:
             client = httpx.AsyncClient(
                 timeout=settings.timeouts(),
                 headers=dict(settings.headers),
-                transport=httpx.AsyncHTTPTransport(socket_options=SOCKET_OPTIONS),
+                transport=httpx.AsyncHTTPTransport(
+                    verify=_ssl_context(), socket_options=SOCKET_OPTIONS
+                ),
             )
             clients[settings] = client
     return client

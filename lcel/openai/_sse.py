@@ -7,16 +7,24 @@ Only what the chat-completions protocol uses is read: ``data`` (several lines jo
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import Iterable
 
-import httpx
 from httpx_sse._decoders import SSELineDecoder
 
-__all__ = ["EventReader", "SSELineDecoder", "aiter_events", "iter_events"]
+__all__ = ["EventReader", "SSELineDecoder"]
 
 
 class EventReader:
-    """Collects lines into events: ``(event name, data)``, dispatched at a blank line."""
+    r"""Collects lines into events: ``(event name, data)``, dispatched at a blank line.
+
+    >>> lines, reader = SSELineDecoder(), EventReader()
+    >>> reader.feed(lines.decode(": ping\r\nevent: error\r\ndata: a\r\ndata:b\r\n\r\nda"))
+    [('error', 'a\nb')]
+    >>> reader.feed(lines.decode('ta: {"x": 1}\n\n'))
+    [('', '{"x": 1}')]
+    >>> reader.feed(lines.decode("data: [DONE]")) + reader.feed(lines.flush()) + reader.finish()
+    [('', '[DONE]')]
+    """
 
     __slots__ = ("data", "event")
 
@@ -42,24 +50,3 @@ class EventReader:
     def finish(self) -> list[tuple[str, str]]:
         """A last event the server did not end with a blank line."""
         return self.feed([""])
-
-
-def iter_events(response: httpx.Response) -> Iterator[tuple[str, str]]:
-    """The ``(event, data)`` pairs of a streamed response, as they arrive."""
-    lines = SSELineDecoder()
-    reader = EventReader()
-    for text in response.iter_text():
-        yield from reader.feed(lines.decode(text))
-    yield from reader.feed(lines.flush())
-    yield from reader.finish()
-
-
-async def aiter_events(response: httpx.Response) -> AsyncIterator[tuple[str, str]]:
-    """Async :func:`iter_events`."""
-    lines = SSELineDecoder()
-    reader = EventReader()
-    async for text in response.aiter_text():
-        for item in reader.feed(lines.decode(text)):
-            yield item
-    for item in reader.feed(lines.flush()) + reader.finish():
-        yield item

@@ -31,8 +31,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from lcel._config import RunnableConfig
+from lcel._jsonschema import runnable_input_schema
 from lcel._runnable import Runnable
-from lcel._validation import RunnableValidated
+from lcel._validation import RunnableValidated, SchemaCheck, structure
 from lcel.errors import InputValidationError, shorten
 from lcel.server._limits import (
     DEFAULT_MAX_BATCH,
@@ -40,6 +41,7 @@ from lcel.server._limits import (
     HttpError,
     Limits,
     read_json_body,
+    too_deep,
 )
 from lcel.server._lzstring import decompress_from_uri
 from lcel.server._sse import INTERNAL_ERROR, SseResponse, wait_for_disconnect
@@ -97,16 +99,26 @@ def create_app(
     routes: Mapping[str, Runnable[Any, Any]] | None = None,
     *,
     cors_origins: Sequence[str] = (),
+    title: str = "lcel",
+    version: str = "",
+    description: str = "",
     debug: bool = False,
     **route_options: Any,  # Any: add_routes' keyword options, applied to every route
 ) -> Starlette:
     """A Starlette app, with ``routes`` (path → runnable) added by :func:`add_routes`.
 
     CORS is off unless ``cors_origins`` lists the origins allowed to call the app from a
-    browser (``["*"]`` for any).
+    browser (``["*"]`` for any). ``title``, ``version`` and ``description`` are kept in
+    ``app.state`` for whoever documents the app.
     """
+    unknown = sorted(set(route_options) - _ROUTE_OPTIONS)
+    if unknown:
+        raise TypeError(f"create_app got unknown options {unknown}; expected some of "
+                        f"{sorted(_ROUTE_OPTIONS)} (applied to every route)")
     middleware = []
     if cors_origins:
+        if isinstance(cors_origins, str):
+            raise TypeError(f"cors_origins must be a list of origins, got {cors_origins!r}")
         middleware.append(
             Middleware(
                 CORSMiddleware,
@@ -116,6 +128,7 @@ def create_app(
             )
         )
     app = Starlette(debug=debug, middleware=middleware)
+    app.state.title, app.state.version, app.state.description = title, version, description
     for path, runnable in (routes or {}).items():
         add_routes(app, runnable, path, **route_options)
     return app
@@ -164,6 +177,12 @@ def add_routes(
     if clash:
         raise ValueError(f"add_routes: {path or '/'} is already served (route {clash[0]})")
     app.router.routes.extend(new)
+
+
+_ROUTE_OPTIONS = frozenset(
+    name for name, p in inspect.signature(add_routes).parameters.items()
+    if p.kind is inspect.Parameter.KEYWORD_ONLY
+)
 
 
 def _chosen_endpoints(
@@ -224,6 +243,9 @@ class _Handler:
     ) -> None:
         self.runnable = runnable
         self.validated = RunnableValidated(runnable)
+        # computed once: a runnable is an immutable value
+        self.input_check = SchemaCheck.of(runnable_input_schema(runnable))
+        self.input_type = runnable.input_type
         self.config_keys = config_keys
         self.modifier = modifier
         self.limits = limits
@@ -297,33 +319,57 @@ class _Handler:
 
     def _input(self, data: Any, where: list[str | int]) -> Any:  # Any: JSON data / a value
         """``data`` checked against the input schema and read as the runnable's input."""
-        decoded = decode(data)
         try:
-            return self.validated.check_input(decoded)
+            decoded = decode(data)
+            if decoded is not data:  # messages, documents…: checked in their JSON form
+                return self.validated.check_input(decoded)
+            found = self.input_check.first_error(data)
+            if found is not None:
+                path, rule, message = found
+                raise InputValidationError(
+                    f"invalid input for {self.runnable.get_name()} ({self.input_check.label}) "
+                    f"at {path}: {message}", path=path, rule=rule,
+                )
+            return structure(data, self.input_type)
+        except RecursionError:
+            raise too_deep("input") from None
         except InputValidationError as error:
             loc = [*where, *_path_parts(error.path)]
             raise _unprocessable(loc, str(error), error.rule or "value_error") from None
 
     async def _run(self, request: Request, coro: Awaitable[Any]) -> Any:  # Any: the output
-        """Await ``coro``, cancelled if the client leaves or it outlives ``run_timeout``."""
-        task = asyncio.ensure_future(coro)
-        watcher = asyncio.ensure_future(wait_for_disconnect(request.receive))
+        """Await ``coro`` in this task, cancelled if the client leaves or it outlives
+        ``run_timeout`` (one watcher task; the run itself gets no task of its own)."""
+        current = asyncio.current_task()
+        assert current is not None
+        gone = False
+
+        async def watch() -> None:
+            nonlocal gone
+            await wait_for_disconnect(request.receive)
+            gone = True
+            current.cancel()
+
+        watcher = asyncio.ensure_future(watch())
+        deadline = asyncio.timeout(self.limits.run_timeout)
         try:
-            done, _ = await asyncio.wait(
-                {task, watcher}, timeout=self.limits.run_timeout,
-                return_when=asyncio.FIRST_COMPLETED,
-            )
+            async with deadline:
+                return await coro
+        except asyncio.CancelledError:
+            if gone and current.uncancel() == 0:
+                raise _ClientGone from None
+            raise
+        except Exception:
+            # a run cancelled midway may surface as another error (a step's cleanup failing)
+            if gone:
+                raise _ClientGone from None
+            if deadline.expired():
+                raise HttpError(504, f"the run took longer than run_timeout="
+                                f"{self.limits.run_timeout}s and was cancelled") from None
+            raise  # the run failed (a runnable's own TimeoutError included)
         finally:
-            for t in (task, watcher):
-                if not t.done():
-                    t.cancel()
-            await asyncio.gather(task, watcher, return_exceptions=True)
-        if task in done:
-            return task.result()
-        if watcher in done:
-            raise _ClientGone
-        raise HttpError(504, f"the run took longer than run_timeout={self.limits.run_timeout}s "
-                        "and was cancelled")
+            if not watcher.done():
+                watcher.cancel()
 
     # -- POST ---------------------------------------------------------------------------------
 

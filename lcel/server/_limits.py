@@ -21,6 +21,7 @@ __all__ = [
     "HttpError",
     "Limits",
     "read_json_body",
+    "too_deep",
 ]
 
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -74,6 +75,15 @@ class Limits:
         _check_positive("run_timeout", self.run_timeout, allow_none=True)
 
 
+def too_deep(where: str) -> HttpError:
+    """A 422 for JSON nested deeper than Python can walk."""
+    return HttpError(
+        422,
+        f"the request {where} is nested too deeply",
+        detail=[{"loc": ["body"], "msg": "nested too deeply", "type": "too_deep"}],
+    )
+
+
 def _too_large(limit: int) -> HttpError:
     # the unread rest of the body makes the connection unusable: ask the client to close it
     return HttpError(
@@ -103,6 +113,8 @@ async def read_json_body(request: Request, limit: int) -> Any:  # Any: JSON data
     raw = b"".join(chunks)
     try:
         return json.loads(raw)
+    except RecursionError:
+        raise too_deep("body") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise HttpError(
             422,

@@ -99,7 +99,11 @@ class SseResponse:
             logger.warning("run %s stopped: longer than run_timeout=%ss", self.run_id, self.timeout)
             await emit("error", TIMEOUT_ERROR)
             return
-        except Exception:
+        except Exception as error:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                # the client left: a step's cleanup failed while the run was being cancelled
+                raise asyncio.CancelledError from error
             logger.exception("run %s failed while streaming", self.run_id)
             await emit("error", INTERNAL_ERROR)
             return

@@ -112,17 +112,29 @@ def is_wire_object(data: Any) -> bool:  # Any: JSON data
 
 
 def decode(data: Any) -> Any:  # Any: JSON data in, values out
-    """JSON data with the closed set of tagged dicts read as lcel values (see module doc)."""
+    """JSON data with the closed set of tagged dicts read as lcel values (see module doc).
+
+    Data holding no such dict is returned as is (the same object)."""
+    return _decode(data)[0]
+
+
+def _decode(data: Any) -> tuple[Any, bool]:  # Any: JSON data in, values out
+    """``(value, changed)``: ``changed`` when some tagged dict became a value."""
     if isinstance(data, list):
-        return [decode(v) for v in data]
+        pairs = [_decode(v) for v in data]
+        if not any(changed for _, changed in pairs):
+            return data, False
+        return [v for v, _ in pairs], True
     if not isinstance(data, dict):
-        return data
-    items = {k: decode(v) for k, v in data.items()}
+        return data, False
+    pairs_by_key = {k: _decode(v) for k, v in data.items()}
+    changed = any(c for _, c in pairs_by_key.values())
+    items = {k: v for k, (v, _) in pairs_by_key.items()} if changed else data
     tag = items.get("type")
     cls = WIRE_CLASSES.get(tag) if isinstance(tag, str) else None
     if cls is None:
-        return items
+        return items, changed
     try:
-        return from_jsonable({**items, "type": tag_of(cls)}, cls)
+        return from_jsonable({**items, "type": tag_of(cls)}, cls), True
     except Exception:  # not this class after all: stays a dict, the schema check explains
-        return items
+        return items, changed

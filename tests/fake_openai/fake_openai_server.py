@@ -292,6 +292,9 @@ async def _sse(events: list[Json], delay: float) -> AsyncIterator[bytes]:
     for i, item in enumerate(events):
         if i and delay:
             await asyncio.sleep(delay)
+        if isinstance(item, bytes):  # sent as it is: comments, event names, CRLF, split lines
+            yield item
+            continue
         data = item if isinstance(item, str) else json.dumps(item)
         yield f"data: {data}\n\n".encode()
     if not any(e == "[DONE]" for e in events):

@@ -71,6 +71,8 @@ def test_fields_and_bound_options_reach_the_request(fake_openai: FakeOpenAI) -> 
     assert sent["logprobs"] is True
     model.invoke("x")
     assert fake_openai.requests[-1]["json"]["stop"] == ["\n"]
+    model_for(fake_openai, max_tokens=7).invoke("x")
+    assert fake_openai.requests[-1]["json"]["max_completion_tokens"] == 7
 
 
 def test_stream_yields_one_chunk_per_delta_and_usage_when_asked(fake_openai: FakeOpenAI) -> None:
@@ -299,3 +301,53 @@ def test_a_server_ignoring_stream_answers_with_one_chunk(fake_openai: FakeOpenAI
     fake_openai.push(Reply(body=body))
     chunks = list(model_for(fake_openai).stream("x"))
     assert [c.content for c in chunks] == ["whole"]
+
+
+def test_clients_are_pooled_per_connection_settings_and_closed(fake_openai: FakeOpenAI) -> None:
+    from lcel.openai import _http
+
+    first = model_for(fake_openai)
+    other_key = ChatOpenAI(model="other", base_url=fake_openai.base_url, api_key="sk-other")
+    client = _http.sync_client(first._settings())
+    assert _http.sync_client(other_key._settings()) is client  # the key is not a setting
+    assert _http.sync_client(model_for(fake_openai, timeout=9)._settings()) is not client
+    first.close()
+    assert client.is_closed
+    assert first.invoke("again").content == "You said: again"  # a new client opens
+    assert _http.sync_client(first._settings()) is not client
+
+
+def test_secret_str_and_validation() -> None:
+    from lcel.errors import InputValidationError
+    from lcel.openai import SecretStr
+
+    key = SecretStr("sk-abc")
+    assert key == SecretStr("sk-abc")
+    assert key != SecretStr("sk-abd")
+    assert pickle.loads(pickle.dumps(key)).get_secret_value() == "sk-abc"
+    model = ChatOpenAI(api_key=key, base_url="http://127.0.0.1:9/v1")
+    assert model.api_key is key
+    assert model == ChatOpenAI(api_key="sk-abc", base_url="http://127.0.0.1:9/v1")
+    with pytest.raises(InputValidationError, match="timeout must be a number of seconds"):
+        ChatOpenAI(timeout=-1)
+    with pytest.raises(InputValidationError, match="max_retries must be an int >= 0"):
+        ChatOpenAI(max_retries=-1)
+    with pytest.raises(InputValidationError, match="model must be a non-empty str"):
+        ChatOpenAI(model="")
+
+
+def test_sse_framing_variants(fake_openai: FakeOpenAI) -> None:
+    fake_openai.events([
+        b": keep-alive comment\r\n\r\n",
+        b'data: {"id": "c", "choices": [{"index": 0, "delta": {"content": "sp"}}]}\r\n\r\n',
+        b'data: {"id": "c", "choices": [{"index": 0, "del',  # a line split across writes
+        b'ta": {"content": "lit"}}]}\n\n',
+        b"data: [DONE]\n\n",
+    ], event_delay=0.01)  # fmt: skip
+    assert joined(list(model_for(fake_openai).stream("x"))).content == "split"
+
+
+def test_sse_error_event_raises(fake_openai: FakeOpenAI) -> None:
+    fake_openai.events([b'event: error\ndata: {"message": "upstream failed"}\n\n'])
+    with pytest.raises(APIError, match="upstream failed"):
+        list(model_for(fake_openai).stream("x"))

@@ -199,6 +199,9 @@ def test_the_api_key_never_appears(
     caplog.set_level(logging.DEBUG)
     model = model_for(fake_openai, stream_usage=True)
     seen: list[str] = [repr(model), str(model), repr(model.api_key), str(model.api_key)]
+    with_header = model_for(fake_openai, default_headers={"api-key": KEY})
+    seen.append(repr(with_header))
+    assert "'api-key': '***'" in repr(with_header)
     seen.append(repr(OpenAIEmbeddings(base_url=fake_openai.base_url, api_key=KEY)))
     seen.append(repr(model.invoke("x")))
     seen.append(repr(list(model.stream("x"))))

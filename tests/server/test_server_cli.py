@@ -88,6 +88,7 @@ def test_serve_a_routes_mapping_and_several_targets(tmp_path: Path) -> None:
         (["{app}:shout_chain", "{app}:routes", "--path", "/x"], "--path"),
         (["{app}:routes", "{app}:routes"], "two targets"),
         (["nope/none.py:x"], "no such file"),
+        (["bad target!"], "bad target 'bad target!': must look like"),  # the shared loader's
     ],
 )
 def test_usage_errors_exit_2_with_one_line(

@@ -6,6 +6,7 @@ import asyncio
 import json
 import socket
 import threading
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, TypedDict
@@ -290,6 +291,13 @@ def test_body_over_the_limit_is_413(client: httpx.Client) -> None:
     assert client.post("/small/invoke", json={"input": {"topic": "ok"}}).status_code == 200
 
 
+@pytest.mark.parametrize("depth", [500, 990, 5000, 100_000])
+def test_deeply_nested_input_is_422_not_500(client: httpx.Client, depth: int) -> None:
+    content = b'{"input": ' + b"[" * depth + b"]" * depth + b"}"
+    r = client.post("/chat/invoke", content=content, headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text[:300]
+
+
 def test_run_timeout_cancels_the_run(served: Serve) -> None:
     started, cancelled = threading.Event(), threading.Event()
 
@@ -361,6 +369,43 @@ def test_client_disconnect_cancels_an_invoke(served: Serve) -> None:
 @pytest.mark.parametrize("endpoint", ["stream", "stream_log", "stream_events"])
 def test_client_disconnect_cancels_a_stream(served: Serve, endpoint: str) -> None:
     _disconnect_test(served, endpoint)
+
+
+@pytest.mark.parametrize("endpoint", ["invoke", "stream"])
+def test_client_disconnect_stops_a_sync_generator_quietly(
+    served: Serve, endpoint: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    ticks: list[int] = []
+    first = threading.Event()
+
+    def gen(chunks: Iterator[str]) -> Iterator[str]:
+        for _ in chunks:
+            pass
+        while len(ticks) < 400:  # bounded: a failing test still ends
+            ticks.append(1)
+            first.set()
+            time.sleep(0.02)
+            yield "tick "
+
+    app = create_app()
+    add_routes(app, RunnableGenerator(gen), "/g")
+    with served(app) as s:
+        baseline = s.task_count()
+        host, port = s.url.removeprefix("http://").split(":")
+        body = json.dumps({"input": "x"}).encode()
+        with socket.create_connection((host, int(port)), timeout=20) as sock:
+            sock.sendall(
+                f"POST /g/{endpoint} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                f"\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
+            )
+            assert first.wait(10)
+            time.sleep(0.1)
+        assert s.wait_tasks(baseline) == baseline
+        stopped_at = len(ticks)
+        time.sleep(0.3)
+        assert len(ticks) <= stopped_at + 1, "the generator went on after the client left"
+        assert len(ticks) < 400
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], caplog.text
 
 
 # -- streams ------------------------------------------------------------------------------------
@@ -538,6 +583,21 @@ def test_enabled_and_disabled_endpoints(served: Serve) -> None:
         assert c.post("/b/stream", json={"input": {"topic": "x"}}).status_code == 200
         assert c.post("/b/batch", json={"inputs": []}).status_code == 404
         assert c.get("/b/playground/").status_code == 404
+
+
+def test_sync_per_request_config_modifier_and_app_options(served: Serve) -> None:
+    def modifier(config: dict[str, Any], request: Any) -> dict[str, Any]:
+        return {**config, "configurable": {"path": request.url.path}}
+
+    app = create_app({"/c": RunnableLambda(echo_config)}, title="demo",
+                     per_req_config_modifier=modifier, max_batch=2)
+    assert app.state.title == "demo"
+    with served(app) as s:
+        r = httpx.post(f"{s.url}/c/invoke", json={"input": "x"})
+        assert r.json()["output"]["configurable"] == {"path": "/c/invoke"}
+        assert httpx.post(f"{s.url}/c/batch", json={"inputs": ["a"] * 3}).status_code == 422
+    with pytest.raises(TypeError, match="max_bach"):
+        create_app(max_bach=3)
 
 
 def test_add_routes_rejects_bad_options() -> None:

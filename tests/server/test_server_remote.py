@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -214,3 +214,50 @@ def test_langserve_client_sees_server_errors(url: str) -> None:
     with pytest.raises(httpx.HTTPStatusError) as info:
         LangServeRemote(f"{url}/shout").invoke("fail")
     assert info.value.response.status_code == 500
+
+
+@needs_langserve
+def test_remote_runnable_calls_a_langserve_server(served: Serve) -> None:
+    from fastapi import FastAPI
+    from langchain_core.messages import AIMessage as LcAIMessage
+    from langchain_core.messages import BaseMessage as LcBaseMessage
+    from langchain_core.runnables import RunnableGenerator as LcGenerator
+    from langchain_core.runnables import RunnableLambda as LcLambda
+    from langserve import add_routes as langserve_add_routes
+
+    async def pieces(inputs: AsyncIterator[str]) -> AsyncIterator[str]:
+        text = "".join([x async for x in inputs])
+        for word in text.split():
+            yield word + " "
+
+    def answer(messages: list[Any]) -> LcAIMessage:
+        return LcAIMessage(f"{len(messages)} messages")
+
+    app = FastAPI()
+    langserve_add_routes(app, LcLambda(shout).with_types(input_type=str, output_type=str),
+                         path="/shout")
+    langserve_add_routes(app, LcGenerator(pieces).with_types(input_type=str, output_type=str),
+                         path="/pieces")
+    langserve_add_routes(
+        app, LcLambda(answer).with_types(input_type=list[LcBaseMessage], output_type=LcAIMessage),
+        path="/answer",
+    )
+    with served(app) as s:
+        remote = RemoteRunnable[str, str](f"{s.url}/shout")
+        assert remote.invoke("hi") == "HI!"
+        assert remote.batch(["a", "b"]) == ["A!", "B!"]
+        assert list(RemoteRunnable[str, str](f"{s.url}/pieces").stream("x y z")) == [
+            "x ", "y ", "z "
+        ]
+
+        async def collect() -> list[str]:
+            return [c async for c in RemoteRunnable[str, str](f"{s.url}/pieces").astream("p q")]
+
+        assert asyncio.run(collect()) == ["p ", "q "]
+        out = RemoteRunnable[list[BaseMessage], AIMessage](f"{s.url}/answer").invoke(
+            [HumanMessage("a"), HumanMessage("b")]
+        )
+        assert out == AIMessage("2 messages")
+        with pytest.raises(RemoteRunnableError) as info:
+            remote.invoke("fail")
+        assert info.value.status_code == 500

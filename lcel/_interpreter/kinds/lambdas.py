@@ -25,7 +25,7 @@ from lcel._interpreter._common import (
     to_thread,
 )
 from lcel._interpreter._core import ainvoke, astream, invoke, stream
-from lcel._interpreter._ctx import CURRENT, DEFAULT_CTX, Ctx
+from lcel._interpreter._ctx import CURRENT, Ctx
 from lcel._interpreter._dispatch import register
 from lcel._lambda import ASYNC, ASYNC_GEN, SYNC, SYNC_GEN, RunnableGenerator, RunnableLambda
 from lcel._runnable import Runnable
@@ -45,7 +45,7 @@ def _call(node: Lambda, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
     if kind is SYNC:
         if node._wants_config:
             return call_user(node.func, ctx, x, config=ctx.user_config(), **kw)
-        if ctx is DEFAULT_CTX:
+        if ctx.bare:
             return node.func(x, **kw) if kw else node.func(x)
         return call_user(node.func, ctx, x, **kw)
     if kind is SYNC_GEN:
@@ -56,7 +56,7 @@ def _call(node: Lambda, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
 def _gen(node: Lambda, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Iterator[Any]:
     """A generator function's chunks, each pulled with ``ctx`` current."""
     gen = call_user(node.func, ctx, x, **_extra(node._wants_config, ctx), **kw)
-    if ctx is DEFAULT_CTX:
+    if ctx.bare:
         yield from gen
         return
     try:
@@ -75,7 +75,7 @@ def _gen(node: Lambda, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Iterator[Any]:
 
 def _invoke(node: Lambda, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
     # the common case first, without a call to _call
-    out = node.func(x) if node._plain and ctx is DEFAULT_CTX and not kw else _call(node, x, ctx, kw)
+    out = node.func(x) if node._plain and ctx.bare and not kw else _call(node, x, ctx, kw)
     if isinstance(out, Runnable):
         return invoke(out, x, hop(node, out, x, ctx))
     return out

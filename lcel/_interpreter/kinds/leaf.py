@@ -23,7 +23,7 @@ from lcel._interpreter._common import (
     to_thread,
     user_config,
 )
-from lcel._interpreter._ctx import DEFAULT_CTX, Ctx
+from lcel._interpreter._ctx import Ctx
 from lcel._interpreter._dispatch import register
 from lcel._leaf import Component, capabilities
 
@@ -46,9 +46,9 @@ def _reports_tokens(node: Leaf, ctx: Ctx, method: str) -> bool:
 
 
 def _invoke(node: Leaf, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
-    if ctx is DEFAULT_CTX:
+    if ctx.bare:
         return node._invoke(x, {}, **kw)
-    if _reports_tokens(node, ctx, "_stream"):
+    if ctx.tracer is not None and _reports_tokens(node, ctx, "_stream"):
         return _streamed_invoke(node, x, ctx, kw)
     # A component may run other runnables inside (a validator, an agent): make them children.
     return call_user(node._invoke, ctx, x, ctx.user_config(), **kw)
@@ -83,7 +83,9 @@ def _transform(node: Leaf, chunks: Iterator[Any], ctx: Ctx, kw: dict[str, Any]) 
 
 
 async def _ainvoke(node: Leaf, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
-    if _reports_tokens(node, ctx, "_astream") or _reports_tokens(node, ctx, "_stream"):
+    if ctx.tracer is not None and (
+        _reports_tokens(node, ctx, "_astream") or _reports_tokens(node, ctx, "_stream")
+    ):
         assert ctx.tracer is not None
         assert ctx.parent is not None
         out: Any = NOTHING
