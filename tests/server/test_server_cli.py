@@ -35,6 +35,16 @@ not_a_runnable = 3
 '''
 
 
+@pytest.fixture(autouse=True)
+def _forget_loaded_files() -> Iterator[None]:
+    """``main([...])`` loads the test's ``app.py`` in this process as module ``app``, as
+    ``python app.py`` would; forget it after the test, so later tests see no ``app``."""
+    before = set(sys.modules)
+    yield
+    for name in set(sys.modules) - before:
+        del sys.modules[name]
+
+
 @contextmanager
 def lcel_serve(*args: str) -> Iterator[str]:
     proc = subprocess.Popen(
