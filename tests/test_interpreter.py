@@ -402,3 +402,49 @@ def test_blocking_sync_transform_runs_off_the_event_loop() -> None:
 async def _aiter(items: list[str]) -> AsyncIterator[str]:
     for i in items:
         yield i
+
+
+# -- a sync stream driven from async code, cancelled mid-step ------------------------------------
+
+
+def test_cancelled_astream_of_a_sync_stream_waits_for_the_step_then_closes() -> None:
+    """Cancelling ``astream`` while a worker thread is inside the component's ``next`` must
+    neither raise ``ValueError: generator already executing`` nor leave the generator open."""
+    import threading
+
+    inside = threading.Event()
+    release = threading.Event()
+    closed: list[str] = []
+
+    @attrs.frozen
+    class SlowChunks(Component[str, str]):
+        def _invoke(self, input: str, config: RunnableConfig, **kwargs: Any) -> str:
+            return input
+
+        def _stream(self, input: str, config: RunnableConfig, **kwargs: Any) -> Iterator[str]:
+            try:
+                yield "a"
+                inside.set()
+                release.wait(5)  # the second step blocks until the test lets it go
+                yield "b"
+            finally:
+                closed.append("closed")
+
+    async def main() -> None:
+        async def consume() -> None:
+            async for _ in SlowChunks().astream("x"):
+                pass
+
+        task = asyncio.ensure_future(consume())
+        while not inside.is_set():
+            await asyncio.sleep(0.001)
+        task.cancel()
+        await asyncio.sleep(0.01)
+        release.set()
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
+
+    asyncio.run(main())
+    assert closed == ["closed"]

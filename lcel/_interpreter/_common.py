@@ -245,15 +245,27 @@ async def to_thread(ctx: Ctx, fn: Callable[..., Any], *args: Any, **kwargs: Any)
 
 
 async def aiter_thread(ctx: Ctx, make: Callable[[], Iterator[Any]]) -> AsyncIterator[Any]:
-    """Iterate a sync iterator in worker threads, one ``next`` per hop; closed on exit."""
+    """Iterate a sync iterator in worker threads, one ``next`` per hop; closed on exit.
+
+    Cancelled while a worker runs ``next``, it waits for that step to return before closing
+    the iterator (closing a generator that is still running raises ``ValueError`` and would
+    leave it, and whatever it holds, open).
+    """
     it = await to_thread(ctx, make)
+    step: asyncio.Future[Any] | None = None
     try:
         while True:
-            chunk = await to_thread(ctx, next, it, NOTHING)
+            step = asyncio.ensure_future(to_thread(ctx, next, it, NOTHING))
+            chunk = await asyncio.shield(step)  # a cancellation leaves the step running
+            step = None
             if chunk is NOTHING:
                 return
             yield chunk
     finally:
+        if step is not None:
+            await asyncio.wait([step])
+            if not step.cancelled():
+                step.exception()  # retrieved: the step's own error was not asked for
         if getattr(it, "close", None) is not None:
             await to_thread(ctx, it.close)
 
