@@ -5,6 +5,7 @@ abatch, and a traced run); and every node kind has a handler in both modes."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -441,10 +442,8 @@ def test_cancelled_astream_of_a_sync_stream_waits_for_the_step_then_closes() -> 
         task.cancel()
         await asyncio.sleep(0.01)
         release.set()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await task
-        except asyncio.CancelledError:
-            pass
 
     asyncio.run(main())
     assert closed == ["closed"]

@@ -82,4 +82,6 @@ def serve(args: argparse.Namespace) -> int:
         server.run(sockets=[sock])
     finally:
         sock.close()
-    return 0
+    # A server that started only stops on a signal (uvicorn may or may not re-raise it as
+    # KeyboardInterrupt): answer the CLI's "interrupted" status either way, not 0.
+    return 130 if server.started else 1
