@@ -26,16 +26,15 @@ import abc
 import asyncio
 import json
 import re
-import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Any, TypeAlias, TypeVar
 
 import attrs
 
+from lcel._sqlite import SQLiteConnection
 from lcel.errors import shorten
 from lcel.messages import AIMessage, AIMessageChunk, BaseMessage
 
@@ -166,7 +165,7 @@ def _decode(text: str) -> CachedAnswer:
     return from_jsonable(data["message"], AIMessage)
 
 
-class SQLiteCache(BaseCache):
+class SQLiteCache(SQLiteConnection, BaseCache):
     """Answers in a SQLite file (stdlib ``sqlite3``, WAL mode), stored as JSON, never pickled.
 
     Safe to share between threads (one connection behind a lock) and processes (WAL and a
@@ -175,26 +174,15 @@ class SQLiteCache(BaseCache):
 
     def __init__(self, path: str | Path = ".lcel_cache.db", *, timeout: float = 30.0) -> None:
         self.path = str(path)
-        self._lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = sqlite3.connect(
-            self.path, timeout=timeout, check_same_thread=False, isolation_level=None
-        )
-        try:
-            if self.path != ":memory:":
-                self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute(
+        super().__init__(
+            self.path,
+            [
                 "CREATE TABLE IF NOT EXISTS llm_cache ("
                 "prompt_key TEXT NOT NULL, llm_key TEXT NOT NULL, answer TEXT NOT NULL, "
                 "PRIMARY KEY (prompt_key, llm_key))"
-            )
-        except BaseException:
-            self._conn.close()
-            raise
-
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            raise RuntimeError(f"{self!r} is closed")
-        return self._conn
+            ],
+            timeout=timeout,
+        )
 
     def lookup(self, prompt_key: str, llm_key: str) -> CachedAnswer | None:
         """The stored answer, or ``None``."""
@@ -222,24 +210,6 @@ class SQLiteCache(BaseCache):
         """Forget every answer."""
         with self._lock:
             self._connection().execute("DELETE FROM llm_cache")
-
-    def close(self) -> None:
-        """Close the connection (idempotent)."""
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
-
-    def __enter__(self) -> SQLiteCache:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"SQLiteCache({self.path!r})"

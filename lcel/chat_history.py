@@ -23,12 +23,11 @@ import abc
 import asyncio
 import json
 import re
-import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 
+from lcel._sqlite import SQLiteConnection
 from lcel.errors import InputValidationError, shorten
 from lcel.messages import AIMessage, BaseMessage, HumanMessage, get_buffer_string
 
@@ -180,7 +179,7 @@ def _database(path: str | Path | None, connection_string: str | None) -> str:
     return str(path)
 
 
-class SQLiteChatMessageHistory(BaseChatMessageHistory):
+class SQLiteChatMessageHistory(SQLiteConnection, BaseChatMessageHistory):
     """One session's messages in a SQLite table (``message_store`` by default).
 
     Rows are ``(id, session_id, message)`` with ``message`` the JSON of one message as
@@ -215,31 +214,18 @@ class SQLiteChatMessageHistory(BaseChatMessageHistory):
         self.session_id = session_id
         self.database = _database(path, connection_string)
         self.table_name = table_name
-        self._lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = sqlite3.connect(
-            self.database, timeout=timeout, check_same_thread=False, isolation_level=None
-        )
-        try:
-            if self.database != ":memory:":
-                self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute(
+        super().__init__(
+            self.database,
+            [
                 f"CREATE TABLE IF NOT EXISTS {table_name} ("
                 "id INTEGER PRIMARY KEY AUTOINCREMENT, "
                 "session_id TEXT NOT NULL, "
-                "message TEXT NOT NULL)"
-            )
-            self._conn.execute(
+                "message TEXT NOT NULL)",
                 f"CREATE INDEX IF NOT EXISTS {table_name}_session "
-                f"ON {table_name} (session_id, id)"
-            )
-        except BaseException:
-            self._conn.close()
-            raise
-
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            raise RuntimeError(f"{self!r} is closed")
-        return self._conn
+                f"ON {table_name} (session_id, id)",
+            ],
+            timeout=timeout,
+        )
 
     @property
     def messages(self) -> list[BaseMessage]:
@@ -286,24 +272,6 @@ class SQLiteChatMessageHistory(BaseChatMessageHistory):
             self._connection().execute(
                 f"DELETE FROM {self.table_name} WHERE session_id = ?", (self.session_id,)
             )
-
-    def close(self) -> None:
-        """Close the connection (idempotent)."""
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
-
-    def __enter__(self) -> SQLiteChatMessageHistory:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return (
