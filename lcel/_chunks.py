@@ -4,7 +4,7 @@ interpreter, tracing and validation all use it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 __all__ = ["NOTHING", "add", "combine", "is_cumulative", "last", "stream_add"]
@@ -65,19 +65,33 @@ def last(left: Any, right: Any) -> Any:  # Any: chunks of any type
     return right
 
 
-def is_cumulative(node: Any) -> bool:  # Any: any runnable
+def is_cumulative(
+    node: Any,  # Any: any runnable
+    configurable: Mapping[str, object] | None = None,
+) -> bool:
     """Whether ``node``'s output chunks are snapshots (each the whole value so far), as a
     JSON parser's partial objects are, rather than pieces to add together. A node passing
-    on another's chunks (``Runnable._chunk_source``) answers as that one does."""
+    on another's chunks (``Runnable._chunk_source_in``) answers as that one does, for a run
+    whose ``config["configurable"]`` is ``configurable``: a configurable runnable answers as
+    the runnable that config resolves it to (without one, as its default)."""
+    conf: Mapping[str, object] = configurable or {}
     while node is not None:
-        if getattr(node, "cumulative_stream", False):
+        # The class's flag: a configurable runnable would answer with its default's.
+        if getattr(type(node), "cumulative_stream", False):
             return True
-        source = getattr(node, "_chunk_source", None)
-        node = source() if source is not None else None
+        source_in = getattr(node, "_chunk_source_in", None)
+        if source_in is not None:
+            node, conf = source_in(conf)
+        else:
+            source = getattr(node, "_chunk_source", None)
+            node = source() if source is not None else None
     return False
 
 
-def stream_add(node: Any) -> Any:  # Any: returns `add` or `last`
-    """How to accumulate ``node``'s output chunks: :func:`add`, or :func:`last` for
-    cumulative streams."""
-    return last if is_cumulative(node) else add
+def stream_add(
+    node: Any,  # Any: any runnable
+    configurable: Mapping[str, object] | None = None,
+) -> Any:  # Any: returns `add` or `last`
+    """How to accumulate ``node``'s output chunks (under ``configurable``): :func:`add`, or
+    :func:`last` for cumulative streams."""
+    return last if is_cumulative(node, configurable) else add

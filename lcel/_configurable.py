@@ -118,6 +118,18 @@ class DynamicRunnable(Runnable[InT_contra, OutT_co]):
     def _chunk_source(self) -> Runnable[Any, Any]:
         return self.default
 
+    def _chunk_source_in(
+        self, configurable: Mapping[str, object]
+    ) -> tuple[Runnable[Any, Any], Mapping[str, object]]:
+        # The runnable that ran in this one's place: its chunks are the ones passed on.
+        try:
+            runnable, extra = self.resolve(configurable)
+        except ConfigurationError:
+            # Not resolvable under this config, so it did not run (a fallback's did): its
+            # failure was reported by its own run; the default's answer is as good as any.
+            return self.default, configurable
+        return runnable, ({**configurable, **extra} if extra else configurable)
+
     def _consumes_stream(self) -> bool:
         return self.default._consumes_stream()
 

@@ -164,6 +164,14 @@ class Runnable(Generic[InT_contra, OutT_co]):
         its chunks are cumulative snapshots is that runnable's answer)."""
         return None
 
+    def _chunk_source_in(
+        self, configurable: Mapping[str, object]
+    ) -> tuple[Runnable[Any, Any] | None, Mapping[str, object]]:
+        """``_chunk_source`` for a run whose ``config["configurable"]`` is ``configurable``,
+        with the ``configurable`` that source runs under: a configurable runnable answers
+        with what it resolves to, a binding adds its own ``configurable``."""
+        return self._chunk_source(), configurable
+
     def _bind_targets(self) -> tuple[Runnable[Any, Any], ...] | None:
         """Where ``bind`` keywords go: ``()`` when its own call takes them, the runnables
         that take them for a wrapper, ``None`` when nothing would (a composite)."""

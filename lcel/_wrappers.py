@@ -52,6 +52,12 @@ class RunnableBinding(_WrapsOne, Runnable[InT_contra, OutT_co]):
     custom_input_type: Any = attrs.field(default=None, hash=False)
     custom_output_type: Any = attrs.field(default=None, hash=False)
 
+    def _chunk_source_in(
+        self, configurable: Mapping[str, object]
+    ) -> tuple[Runnable[Any, Any], Mapping[str, object]]:
+        own = self.config.get("configurable")
+        return self.bound, ({**configurable, **own} if own else configurable)
+
     @classmethod
     def wrap(
         cls,

@@ -52,7 +52,7 @@ from typing import Any, Literal, NotRequired, TypedDict, overload
 import jsonpatch
 
 from lcel import _interpreter
-from lcel._chunks import NOTHING, stream_add
+from lcel._chunks import NOTHING, add
 from lcel._interpreter._trace import Run, Tracer
 
 __all__ = [
@@ -569,7 +569,7 @@ class _LogTracer:
                 new: Any = prev + chunk  # Any: the combined chunks
                 changed = chunk != ""
             else:
-                new = stream_add(run.node)(prev, chunk)
+                new = chunk if run.cumulative else add(prev, chunk)
                 changed = prev is NOTHING or (new is not prev and new != prev)
             self.final = new
             replace = {"op": "replace", "path": "/final_output", "value": new}

@@ -26,7 +26,7 @@ from lcel.configurable import (
     RunnableConfigurableFields,
 )
 from lcel.models import FakeListChatModel, FakeListLLM
-from lcel.parsers import StrOutputParser
+from lcel.parsers import JsonOutputParser, StrOutputParser
 from lcel.prompts import PromptTemplate
 
 
@@ -551,3 +551,120 @@ def test_history_and_configurable_fields_share_one_config_schema() -> None:
     answer = chat.invoke("hi", {"configurable": {"session_id": "s", "answers": ["yo"]}})
     assert answer.content == "yo"
     assert [m.content for m in store["s"].messages] == ["hi", "yo"]
+
+
+# -- a traced run's output: its chunks combined as the *chosen* runnable's are -----------------
+
+JSON_TEXT = '{"a": "xy"}'
+JSON_FIRST = JsonOutputParser().configurable_alternatives(
+    ConfigurableField(id="parser"), default_key="json", text=StrOutputParser()
+)
+TEXT_FIRST = StrOutputParser().configurable_alternatives(
+    ConfigurableField(id="parser"), default_key="text", json=JsonOutputParser()
+)
+# (alternatives, the key choosing the other parser, what the chain then returns)
+SWAPS = [
+    pytest.param(JSON_FIRST, "text", JSON_TEXT, id="json-default-text-chosen"),
+    pytest.param(TEXT_FIRST, "json", {"a": "xy"}, id="text-default-json-chosen"),
+]
+
+
+class Ends:
+    """A callback handler keeping each ended run's name and output."""
+
+    def __init__(self) -> None:
+        self.outputs: dict[str, Any] = {}
+
+    def on_end(self, run: Any) -> None:
+        self.outputs[run.name] = run.output
+
+
+def _parse_chain(parsers: Any) -> Any:
+    return FakeListLLM(responses=[JSON_TEXT]) | parsers
+
+
+@pytest.mark.parametrize(("parsers", "key", "expected"), SWAPS)
+def test_events_record_the_chosen_alternatives_combined_output(
+    parsers: Any, key: str, expected: Any
+) -> None:
+    chain = _parse_chain(parsers)
+
+    async def main() -> list[Any]:
+        return [e async for e in chain.astream_events("x", cfg(parser=key))]
+
+    events = asyncio.run(main())
+    end = events[-1]
+    assert (end["event"], end["name"]) == ("on_chain_end", "RunnableSequence")
+    assert end["data"]["output"] == expected
+    chunks = [e["data"]["chunk"] for e in events
+              if e["event"] == "on_chain_stream" and e["name"] == "RunnableSequence"]
+    assert len(chunks) > 1  # really streamed, so the chunks had to be combined
+    parser_end = [e for e in events if e["event"] == "on_parser_end"]
+    assert [e["data"]["output"] for e in parser_end] == [expected]
+    assert chain.invoke("x", cfg(parser=key)) == expected
+
+
+@pytest.mark.parametrize(("parsers", "key", "expected"), SWAPS)
+def test_log_final_output_is_the_chosen_alternatives_combined_output(
+    parsers: Any, key: str, expected: Any
+) -> None:
+    chain = _parse_chain(parsers)
+
+    async def main() -> list[Any]:
+        return [s async for s in chain.astream_log("x", cfg(parser=key), diff=False)]
+
+    state = asyncio.run(main())[-1]
+    assert state.state["final_output"] == expected
+    parser_logs = [v for k, v in state.state["logs"].items() if "Parser" in k]
+    assert [entry["final_output"] for entry in parser_logs] == [expected]
+
+
+@pytest.mark.parametrize(("parsers", "key", "expected"), SWAPS)
+def test_callbacks_get_the_chosen_alternatives_combined_output(
+    parsers: Any, key: str, expected: Any
+) -> None:
+    chain = _parse_chain(parsers)
+    ends = Ends()
+    assert list(chain.stream("x", {"callbacks": [ends], "configurable": {"parser": key}}))
+    assert ends.outputs["RunnableSequence"] == expected
+
+    async def main() -> Ends:
+        aends = Ends()
+        config: RunnableConfig = {"callbacks": [aends], "configurable": {"parser": key}}
+        assert [c async for c in chain.astream("x", config)]
+        return aends
+
+    assert asyncio.run(main()).outputs["RunnableSequence"] == expected
+
+
+@pytest.mark.parametrize(("parsers", "key", "expected"), SWAPS)
+def test_a_choice_bound_inside_the_chain_decides_the_combination(
+    parsers: Any, key: str, expected: Any
+) -> None:
+    # The choice comes from a binding below the traced run, not from the run's own config;
+    # a choice nested in an alternative (with prefix_keys) is followed too.
+    ends = Ends()
+    bound = _parse_chain(parsers.with_config(configurable={"parser": key}))
+    assert list(bound.stream("x", {"callbacks": [ends]}))
+    assert ends.outputs["RunnableSequence"] == expected
+    outer = RunnableLambda(lambda s: s).configurable_alternatives(
+        ConfigurableField(id="outer"), prefix_keys=True, parse=_parse_chain(parsers)
+    )
+    ends = Ends()
+    config: RunnableConfig = {
+        "callbacks": [ends], "configurable": {"outer": "parse", "outer==parse/parser": key}
+    }
+    assert list(outer.stream("x", config))
+    assert ends.outputs["RunnableSequence"] == expected
+
+
+def test_a_choice_that_cannot_resolve_leaves_the_combination_to_the_default() -> None:
+    # The unknown key fails the alternatives (its error reported by the fallback's run), the
+    # fallback streams; deciding how the sequence's chunks combine must not raise again.
+    chain = _parse_chain(TEXT_FIRST.with_fallbacks([StrOutputParser()]))
+    ends = Ends()
+    config: RunnableConfig = {"callbacks": [ends], "configurable": {"parser": "nope"}}
+    assert "".join(chain.stream("x", config)) == JSON_TEXT
+    assert ends.outputs["RunnableSequence"] == JSON_TEXT
+    with pytest.raises(ConfigurationError, match="'nope', not an alternative"):
+        TEXT_FIRST.invoke("x", cfg(parser="nope"))

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from lcel._chunks import NOTHING, combine, last, stream_add
+from lcel._chunks import NOTHING, combine
 from lcel._interpreter._common import acombine, close, closing_aiter, one
 from lcel._interpreter._ctx import Ctx, StepsCancelled
 from lcel._interpreter._dispatch import (
@@ -188,12 +188,11 @@ class _StreamRecord:
     """What a traced stream collects: its chunks, and for a transform its input chunks and
     the deferred start (a run fed a stream starts at its first input chunk)."""
 
-    __slots__ = ("chunks", "cumulative", "run", "seen", "start", "tracer")
+    __slots__ = ("chunks", "run", "seen", "start", "tracer")
 
     def __init__(self, tracer: Tracer, run: Run, transform: bool) -> None:
         self.tracer = tracer
         self.run = run
-        self.cumulative = stream_add(run.node) is last
         self.chunks: list[Any] = []  # added up once at the end, not one sum per chunk
         self.seen: list[Any] | None = [] if transform else None
         self.start: Callable[[], None] | None = lazy_start(tracer, run) if transform else None
@@ -211,7 +210,7 @@ class _StreamRecord:
     def ended(self) -> None:
         self._settle_input()
         chunks = self.chunks
-        out = (chunks[-1] if chunks else None) if self.cumulative else combine(chunks)
+        out = (chunks[-1] if chunks else None) if self.run.cumulative else combine(chunks)
         _ended(self.tracer, self.run, out)
 
 

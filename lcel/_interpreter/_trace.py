@@ -8,8 +8,11 @@ untraced run creates no ids and no records.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Protocol
+
+from lcel._chunks import is_cumulative
 
 __all__ = ["Run", "Tracer", "new_run", "tracer_for"]
 
@@ -18,6 +21,8 @@ class Run:
     """One node's run: identity, position in the tree, and what it received and produced."""
 
     __slots__ = (
+        "_cumulative",
+        "configurable",
         "end_time",
         "error",
         "id",
@@ -43,6 +48,7 @@ class Run:
         tags: list[str],
         metadata: dict[str, Any],
         input: Any,
+        configurable: Mapping[str, object] | None = None,
     ) -> None:
         self.node = node
         self.id = run_id
@@ -57,6 +63,17 @@ class Run:
         self.error: BaseException | None = None
         self.start_time = datetime.now(UTC)
         self.end_time: datetime | None = None
+        self.configurable: Mapping[str, object] = configurable or {}
+        self._cumulative: bool | None = None
+
+    @property
+    def cumulative(self) -> bool:
+        """Whether its output chunks are snapshots (the last one is its output) rather than
+        pieces to add: decided by the runnables its config resolves ``node`` to, on first
+        use (a traced stream's end, or its first chunk for a log), not at its start."""
+        if self._cumulative is None:
+            self._cumulative = is_cumulative(self.node, self.configurable)
+        return self._cumulative
 
     def __repr__(self) -> str:
         return f"Run({self.name!r}, type={self.run_type!r}, id={self.id})"
@@ -136,4 +153,5 @@ def new_run(node: Any, ctx: Any, input: Any) -> Run:
         tags,
         dict(cfg.get("metadata", {})),
         input,
+        cfg.get("configurable"),
     )
