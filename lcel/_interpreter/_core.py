@@ -279,7 +279,9 @@ def _traced_body(record: _StreamRecord, inner: Iterator[Any]) -> Iterator[Any]:
     on_stream, run, chunks = record.tracer.on_stream, record.run, record.chunks
     try:
         for chunk in inner:
-            settle(on_stream(run, chunk))
+            pending = on_stream(run, chunk)
+            if pending is not None:
+                settle(pending)
             chunks.append(chunk)
             yield chunk
     except BaseException as exc:
