@@ -5,11 +5,13 @@ is ``r`` bound with one more callback handler, :class:`RootListeners`, which the
 tells about every run below the binding; the handler keeps only the *root* runs (runs none
 of whose ancestors it has seen start), so the listeners fire once per call of ``r`` and
 never for its steps. Each listener receives the run record (:class:`lcel.callbacks.Run`):
-``input``, ``output``, ``error``, ``start_time``, ``end_time``, ``id``, ``name``, ``tags``,
-``metadata``.
+``input``/``inputs``, ``output``/``outputs``, ``error``, ``start_time``, ``end_time``,
+``id``, ``name``, ``tags``, ``metadata``.
 
-A listener may be ``async def``: it is then scheduled on the running event loop (as async
-callback handlers are), or run to completion when the call is synchronous.
+A listener may be ``async def``: as an async callback handler, it is awaited where the run
+starts or ends under the async methods (so it has finished, start before end, when the call
+returns), and run to completion under the sync ones. A listener's exception is logged (the
+``lcel.callbacks`` logger) and does not fail the call, as in LangChain.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from __future__ import annotations
 import inspect
 import threading
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from lcel._interpreter._trace import Run
@@ -41,13 +42,15 @@ def _check(name: str, fn: object) -> None:
 class RootListeners:
     """A callback handler calling the listeners for root runs only (see the module doc)."""
 
-    __slots__ = ("_lock", "_roots", "on_end_fn", "on_error_fn", "on_start_fn")
+    __slots__ = ("_lock", "_roots", "on_end_fn", "on_error_fn", "on_start_fn", "raise_error")
 
     def __init__(
         self,
         on_start: Listener | None = None,
         on_end: Listener | None = None,
         on_error: Listener | None = None,
+        *,
+        raise_error: bool = False,
     ) -> None:
         _check("on_start", on_start)
         _check("on_end", on_end)
@@ -55,6 +58,9 @@ class RootListeners:
         self.on_start_fn = on_start
         self.on_end_fn = on_end
         self.on_error_fn = on_error
+        self.raise_error = raise_error
+        """True: a listener's exception fails the call instead of being logged (for
+        listeners that are part of the runnable's own work, like saving chat history)."""
         self._lock = threading.Lock()
         self._roots: set[str] = set()
 
@@ -71,8 +77,6 @@ class RootListeners:
             if key not in self._roots:
                 return False
             self._roots.discard(key)
-        if run.end_time is None:
-            run.end_time = datetime.now(UTC)
         return True
 
     def on_end(self, run: Run) -> Any:  # Any: None, or an awaitable for async listeners
@@ -102,7 +106,7 @@ def _call(fn: Listener | None, run: Run) -> Any:  # Any: None or the listener's 
     if fn is None:
         return None
     result = fn(run)
-    # An awaitable goes back to the callbacks tracer, which schedules it.
+    # An awaitable goes back to the callbacks tracer, which hands it to the interpreter.
     return result if inspect.isawaitable(result) else None
 
 

@@ -9,12 +9,13 @@ invokes, batches or streams (a stream abandoned or failed midway writes nothing)
 
 How it runs, with what exists today (no node kind of its own yet): it is a lambda (one run
 named ``RunnableWithMessageHistory``) that looks the history up and returns the per-call
-plan ``insert_history | runnable.with_listeners(on_end=save)``; the interpreter runs that
-plan on the same input, streaming through it. The writing is an ``on_end`` listener on the
-wrapped runnable's run, so it sees exactly the output the caller got; it calls the history's
-sync ``add_messages`` (also under ``ainvoke``), so the messages are stored before the call
-returns. Reading uses ``aget_messages`` under the async methods. The value keeps the
-data a future node kind needs (the runnable, the factory, the keys) and :meth:`_plan` is
+plan ``insert_history | runnable`` (the runnable bound with a listener); the interpreter runs
+that plan on the same input, streaming through it. The writing is an ``on_end`` listener on
+the wrapped runnable's run (one whose errors fail the call), so it sees exactly the output
+the caller got; it calls the history's ``add_messages``, or ``aadd_messages`` under the
+async methods (an async listener is awaited where the run ends), so the messages are stored
+before the call returns. Reading uses ``aget_messages`` under the async methods. The value
+keeps the data a future node kind needs (the runnable, the factory, the keys) and :meth:`_plan` is
 that node's body.
 
 Input shapes, as LangChain takes them: a string (one human message), a message, a list of
@@ -44,8 +45,10 @@ import attrs
 from lcel._config import RunnableConfig
 from lcel._config_fields import ConfigurableFieldSpec, unique_specs
 from lcel._lambda import RunnableLambda
+from lcel._listeners import RootListeners
 from lcel._runnable import Runnable
 from lcel._types import InT, InT_contra, OutT, OutT_co
+from lcel._wrappers import RunnableBinding
 from lcel.callbacks import Run
 from lcel.chat_history import BaseChatMessageHistory
 from lcel.errors import InputValidationError, LcelError, shorten
@@ -333,9 +336,12 @@ class RunnableWithMessageHistory(  # type: ignore[override]
         history: BaseChatMessageHistory,
         stored: list[BaseMessage],
         bound: Mapping[str, Any] | None = None,  # Any: keywords given with bind()
+        *,
+        is_async: bool = False,
     ) -> Runnable[Any, Any]:  # Any: the wrapped runnable's input
         """This call's runnable: ``insert_history | runnable`` writing to ``history`` on a
-        successful end (``bound``: keywords given with ``bind``, for the runnable)."""
+        successful end (``bound``: keywords given with ``bind``, for the runnable;
+        ``is_async``: write with ``aadd_messages``)."""
         new = self._input_messages(value)
         loaded: Any  # Any: the wrapped runnable's input
         if self.history_messages_key is not None:
@@ -354,9 +360,14 @@ class RunnableWithMessageHistory(  # type: ignore[override]
         def save(run: Run) -> None:
             history.add_messages([*new, *self._output_messages(run.output)])
 
+        async def asave(run: Run) -> None:
+            await history.aadd_messages([*new, *self._output_messages(run.output)])
+
         insert = RunnableLambda(lambda _: loaded, name="insert_history")
         runnable = self.runnable.bind(**bound) if bound else self.runnable
-        return insert | runnable.with_listeners(on_end=save)
+        # Saving is part of the call's work: a failure to save fails the call.
+        saver = RootListeners(on_end=asave if is_async else save, raise_error=True)
+        return insert | RunnableBinding.wrap(runnable, config={"callbacks": [saver]})
 
     def __repr__(self) -> str:
         keys = [
@@ -393,4 +404,4 @@ async def _aenter(
     **kwargs: Any,  # Any: keywords given with bind(), for the wrapped runnable
 ) -> Any:
     history = node._history(config)
-    return node._plan(value, history, await history.aget_messages(), kwargs)
+    return node._plan(value, history, await history.aget_messages(), kwargs, is_async=True)

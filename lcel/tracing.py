@@ -594,8 +594,6 @@ class _LogTracer:
         paths = self.paths.pop(run, None)
         if paths is None:
             return
-        if run.end_time is None:
-            run.end_time = datetime.now(UTC)
         self.push(
             RunLogPatch(
                 {
@@ -611,8 +609,6 @@ class _LogTracer:
         paths = self.paths.pop(run, None)
         if paths is None:
             return
-        if run.end_time is None:
-            run.end_time = datetime.now(UTC)
         self.push(
             RunLogPatch(
                 {"op": "add", "path": paths[0] + "/error", "value": repr(run.error)},

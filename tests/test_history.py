@@ -301,3 +301,35 @@ def test_bound_keywords_reach_the_wrapped_model() -> None:
     named = chat.with_config(run_name="memory")
     assert named.invoke("again", cfg("b")) == AIMessage("a-b")
     assert len(store.texts("b")) == 4
+
+
+def test_async_calls_save_with_aadd_messages_before_returning() -> None:
+    class AsyncOnly(InMemoryChatMessageHistory):
+        """Records which writer ran; the async one really suspends."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.writers: list[str] = []
+
+        def add_messages(self, messages: Any) -> None:
+            self.writers.append("sync")
+            super().add_messages(messages)
+
+        async def aadd_messages(self, messages: Any) -> None:
+            await asyncio.sleep(0.01)
+            self.writers.append("async")
+            super().add_messages(messages)
+
+    history = AsyncOnly()
+    chat = RunnableWithMessageHistory(Echo(), lambda session_id: history)
+
+    async def main() -> None:
+        await chat.ainvoke("a", cfg("s"))
+        assert [m.text for m in history.messages] == ["a", "1:a"]
+        assert [c async for c in chat.astream("b", cfg("s"))]
+        assert [m.text for m in history.messages] == ["a", "1:a", "b", "3:b"]
+
+    asyncio.run(main())
+    assert history.writers == ["async", "async"]
+    chat.invoke("c", cfg("s"))
+    assert history.writers == ["async", "async", "sync"]

@@ -30,7 +30,7 @@ from lcel._interpreter._dispatch import (
     TRANSFORM,
     Handler,
 )
-from lcel._interpreter._trace import Run, Tracer, new_run
+from lcel._interpreter._trace import Pending, Run, Tracer, new_run, settle
 
 __all__ = ["ainvoke", "astream", "atransform", "invoke", "stream", "transform"]
 
@@ -160,26 +160,28 @@ def _start(node: Any, x: Any, ctx: Ctx) -> tuple[Tracer, Run, Ctx]:
     return tracer, run, ctx.child_of(run)
 
 
-def _failed(tracer: Tracer, run: Run, exc: BaseException) -> None:
+def _failed(tracer: Tracer, run: Run, exc: BaseException) -> Pending:
     run.error = exc
-    tracer.on_error(run)
+    run.end_time = datetime.now(UTC)
+    return tracer.on_error(run)
 
 
-def _ended(tracer: Tracer, run: Run, out: Any) -> Any:
+def _ended(tracer: Tracer, run: Run, out: Any) -> Pending:
     run.output = out
-    tracer.on_end(run)
-    return out
+    run.end_time = datetime.now(UTC)
+    return tracer.on_end(run)
 
 
-def lazy_start(tracer: Tracer, run: Run) -> Callable[[], None]:
+def lazy_start(tracer: Tracer, run: Run) -> Callable[[], Pending]:
     """``on_start`` for ``run`` on the first call only, stamping the real start time."""
     started: list[bool] = []
 
-    def start() -> None:
+    def start() -> Pending:
         if not started:
             started.append(True)
             run.start_time = datetime.now(UTC)
-            tracer.on_start(run)
+            return tracer.on_start(run)
+        return None
 
     return start
 
@@ -195,50 +197,58 @@ class _StreamRecord:
         self.run = run
         self.chunks: list[Any] = []  # added up once at the end, not one sum per chunk
         self.seen: list[Any] | None = [] if transform else None
-        self.start: Callable[[], None] | None = lazy_start(tracer, run) if transform else None
+        self.start: Callable[[], Pending] | None = lazy_start(tracer, run) if transform else None
 
-    def _settle_input(self) -> None:
-        if self.start is not None:
-            self.start()
+    def _settle_input(self) -> Pending:
+        started = None if self.start is None else self.start()
         if self.seen is not None:
             self.run.input = combine(self.seen)
+        return started
 
-    def failed(self, exc: BaseException) -> None:
-        self._settle_input()
-        _failed(self.tracer, self.run, exc)
+    def failed(self, exc: BaseException) -> tuple[Pending, Pending]:
+        """What is left to await of the (late) start and of the error, in that order."""
+        return self._settle_input(), _failed(self.tracer, self.run, exc)
 
-    def ended(self) -> None:
-        self._settle_input()
+    def ended(self) -> tuple[Pending, Pending]:
+        """What is left to await of the (late) start and of the end, in that order."""
+        started = self._settle_input()
         chunks = self.chunks
         out = (chunks[-1] if chunks else None) if self.run.cumulative else combine(chunks)
-        _ended(self.tracer, self.run, out)
+        return started, _ended(self.tracer, self.run, out)
+
+
+async def _await(pending: Pending) -> None:
+    if pending is not None:
+        await pending
 
 
 def _traced_invoke(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
     tracer, run, child = _start(node, x, ctx)
-    tracer.on_start(run)
+    settle(tracer.on_start(run))
     try:
         out = INVOKE[type(node)](node, x, child, kw)
     except BaseException as exc:
-        _failed(tracer, run, exc)
+        settle(_failed(tracer, run, exc))
         raise
-    return _ended(tracer, run, out)
+    settle(_ended(tracer, run, out))
+    return out
 
 
 async def _traced_ainvoke(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
     tracer, run, child = _start(node, x, ctx)
-    tracer.on_start(run)
+    await _await(tracer.on_start(run))
     try:
         out = await AINVOKE[type(node)](node, x, child, kw)
     except BaseException as exc:
-        _failed(tracer, run, exc)
+        await _await(_failed(tracer, run, exc))
         raise
-    return _ended(tracer, run, out)
+    await _await(_ended(tracer, run, out))
+    return out
 
 
 def _traced_stream(node: Any, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Iterator[Any]:
     tracer, run, child = _start(node, x, ctx)
-    tracer.on_start(run)
+    settle(tracer.on_start(run))
     record = _StreamRecord(tracer, run, False)
     yield from _traced_body(record, STREAM[type(node)](node, x, child, kw))
 
@@ -256,10 +266,10 @@ def _traced_transform(
         # The run starts when its first input chunk arrives (after its upstream started),
         # as LangChain reports it.
         for c in chunks:
-            start()
+            settle(start())
             seen.append(c)
             yield c
-        start()
+        settle(start())
 
     yield from _traced_body(record, _own_transform(node, tee(), child, kw))
 
@@ -268,22 +278,26 @@ def _traced_body(record: _StreamRecord, inner: Iterator[Any]) -> Iterator[Any]:
     on_stream, run, chunks = record.tracer.on_stream, record.run, record.chunks
     try:
         for chunk in inner:
-            on_stream(run, chunk)
+            pending = on_stream(run, chunk)
+            if pending is not None:
+                settle(pending)
             chunks.append(chunk)
             yield chunk
     except BaseException as exc:
-        record.failed(exc)
+        for pending in record.failed(exc):
+            settle(pending)
         raise
     finally:
         close(inner)
-    record.ended()
+    for pending in record.ended():
+        settle(pending)
 
 
 async def _traced_astream(
     node: Any, x: Any, ctx: Ctx, kw: dict[str, Any]
 ) -> AsyncIterator[Any]:
     tracer, run, child = _start(node, x, ctx)
-    tracer.on_start(run)
+    await _await(tracer.on_start(run))
     record = _StreamRecord(tracer, run, False)
     async with closing_aiter(_atraced_body(record, ASTREAM[type(node)](node, x, child, kw))) as it:
         async for chunk in it:
@@ -302,10 +316,10 @@ async def _traced_atransform(
     async def tee() -> AsyncIterator[Any]:
         # The run starts when its first input chunk arrives (after its upstream started).
         async for c in chunks:
-            start()
+            await _await(start())
             seen.append(c)
             yield c
-        start()
+        await _await(start())
 
     body = _atraced_body(record, _own_atransform(node, tee(), child, kw))
     async with closing_aiter(body) as it:
@@ -318,13 +332,15 @@ async def _atraced_body(record: _StreamRecord, inner: AsyncIterator[Any]) -> Asy
     try:
         async with closing_aiter(inner) as it:
             async for chunk in it:
-                on_stream(run, chunk)
+                await _await(on_stream(run, chunk))
                 chunks.append(chunk)
                 yield chunk
     except BaseException as exc:
-        record.failed(exc)
+        for pending in record.failed(exc):
+            await _await(pending)
         raise
-    record.ended()
+    for pending in record.ended():
+        await _await(pending)
 
 
 # -- what each route runs, per mode (indexed by the route numbers above) -----------------------

@@ -7,14 +7,17 @@ untraced run creates no ids and no records.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures as cf
+import contextvars
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from lcel._chunks import is_cumulative
+from lcel._chunks import NOTHING, is_cumulative
 
-__all__ = ["Run", "Tracer", "new_run", "tracer_for"]
+__all__ = ["Run", "Tracer", "new_run", "settle", "tracer_for"]
 
 
 class Run:
@@ -75,8 +78,47 @@ class Run:
             self._cumulative = is_cumulative(self.node, self.configurable)
         return self._cumulative
 
+    @property
+    def inputs(self) -> dict[str, Any]:  # Any: the run's input, any type
+        """The input as LangChain's run records hold it: a dict input as is, another
+        input as ``{"input": x}`` (a chat model's ``{"messages": [[...]]}``, a retriever's
+        ``{"query": q}``); ``{}`` while a run fed a stream has not got it yet."""
+        x = self.input
+        if x is NOTHING:
+            return {}
+        show = getattr(self.node, "_trace_input", None)
+        if show is not None:
+            x = show(x)
+        if isinstance(x, dict):
+            return x
+        return {"query": x} if self.run_type == "retriever" else {"input": x}
+
+    @property
+    def outputs(self) -> dict[str, Any] | None:  # Any: the run's output, any type
+        """The output as LangChain's run records hold it: ``None`` until the run ends,
+        ``{}`` when it failed, a dict output as is, another output as ``{"output": y}``
+        (a model's ``{"generations": ..., "llm_output": None}``, a retriever's
+        ``{"documents": [...]}``)."""
+        if self.end_time is None:
+            return None
+        if self.error is not None:
+            return {}
+        y = self.output
+        if self.run_type in ("chat_model", "llm", "retriever"):
+            from lcel.tracing import _v1_output
+
+            shaped: dict[str, Any] = _v1_output(self.run_type, y)
+            return shaped
+        return y if isinstance(y, dict) else {"output": y}
+
     def __repr__(self) -> str:
         return f"Run({self.name!r}, type={self.run_type!r}, id={self.id})"
+
+
+Pending = Awaitable[None] | None
+"""What a tracer call returns: ``None``, or work left to await (async callback handlers),
+which the interpreter awaits in async mode and :func:`settle` s in sync mode, before the
+run goes on."""
 
 
 class Tracer(Protocol):
@@ -85,10 +127,10 @@ class Tracer(Protocol):
     stream_leaves: bool
     """True when leaf models should stream even under ``invoke`` (events want tokens)."""
 
-    def on_start(self, run: Run) -> None: ...
-    def on_stream(self, run: Run, chunk: Any) -> None: ...
-    def on_end(self, run: Run) -> None: ...
-    def on_error(self, run: Run) -> None: ...
+    def on_start(self, run: Run) -> Pending: ...
+    def on_stream(self, run: Run, chunk: Any) -> Pending: ...
+    def on_end(self, run: Run) -> Pending: ...
+    def on_error(self, run: Run) -> Pending: ...
 
 
 class MultiTracer:
@@ -98,21 +140,60 @@ class MultiTracer:
         self.tracers = tracers
         self.stream_leaves = any(t.stream_leaves for t in tracers)
 
-    def on_start(self, run: Run) -> None:
-        for t in self.tracers:
-            t.on_start(run)
+    def on_start(self, run: Run) -> Pending:
+        return _in_order([t.on_start(run) for t in self.tracers])
 
-    def on_stream(self, run: Run, chunk: Any) -> None:
-        for t in self.tracers:
-            t.on_stream(run, chunk)
+    def on_stream(self, run: Run, chunk: Any) -> Pending:
+        return _in_order([t.on_stream(run, chunk) for t in self.tracers])
 
-    def on_end(self, run: Run) -> None:
-        for t in self.tracers:
-            t.on_end(run)
+    def on_end(self, run: Run) -> Pending:
+        return _in_order([t.on_end(run) for t in self.tracers])
 
-    def on_error(self, run: Run) -> None:
-        for t in self.tracers:
-            t.on_error(run)
+    def on_error(self, run: Run) -> Pending:
+        return _in_order([t.on_error(run) for t in self.tracers])
+
+
+def _in_order(results: list[Pending]) -> Pending:
+    pending = [r for r in results if r is not None]
+    if not pending:
+        return None
+    if len(pending) == 1:
+        return pending[0]
+    return _await_each(pending)
+
+
+async def _await_each(pending: list[Awaitable[None]]) -> None:
+    try:
+        for awaitable in pending:
+            await awaitable
+    finally:
+        for awaitable in pending:  # left unawaited when one raised: closed, no warning
+            close = getattr(awaitable, "close", None)
+            if close is not None:
+                close()
+
+
+def settle(pending: Pending) -> None:
+    """Run what a tracer call returned to completion from sync code.
+
+    With no loop running in this thread, on a fresh loop here; otherwise (a sync call made
+    inside async code) on a helper thread's loop, blocking this thread until it is done,
+    since this thread's running loop cannot be re-entered.
+    """
+    if pending is None:
+        return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(_as_coroutine(pending))
+        return
+    ctx = contextvars.copy_context()
+    with cf.ThreadPoolExecutor(1, thread_name_prefix="lcel-callbacks") as pool:
+        pool.submit(ctx.run, asyncio.run, _as_coroutine(pending)).result()
+
+
+async def _as_coroutine(awaitable: Awaitable[None]) -> None:
+    await awaitable
 
 
 def tracer_for(callbacks: Any, existing: Tracer | None) -> Tracer | None:

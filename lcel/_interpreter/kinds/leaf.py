@@ -25,6 +25,7 @@ from lcel._interpreter._common import (
 )
 from lcel._interpreter._ctx import Ctx
 from lcel._interpreter._dispatch import register
+from lcel._interpreter._trace import settle
 from lcel._leaf import Component, capabilities
 
 Leaf = Component[Any, Any]
@@ -59,7 +60,7 @@ def _streamed_invoke(node: Leaf, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
     assert ctx.parent is not None
     out: Any = NOTHING
     for chunk in node._stream(x, ctx.user_config(), **kw):
-        ctx.tracer.on_stream(ctx.parent, chunk)
+        settle(ctx.tracer.on_stream(ctx.parent, chunk))
         out = add(out, chunk)
     return node._finalize(None if out is NOTHING else out)
 
@@ -91,7 +92,9 @@ async def _ainvoke(node: Leaf, x: Any, ctx: Ctx, kw: dict[str, Any]) -> Any:
         out: Any = NOTHING
         async with closing_aiter(_astream(node, x, ctx, kw)) as it:
             async for chunk in it:
-                ctx.tracer.on_stream(ctx.parent, chunk)
+                pending = ctx.tracer.on_stream(ctx.parent, chunk)
+                if pending is not None:
+                    await pending
                 out = add(out, chunk)
         return node._finalize(None if out is NOTHING else out)
     if "_ainvoke" in capabilities(type(node)):
