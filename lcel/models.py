@@ -19,8 +19,8 @@ import asyncio
 import json
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, cast, overload
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, cast, overload
 
 import attrs
 
@@ -196,11 +196,104 @@ def _join_chunks(chunks: Iterable[AIMessageChunk]) -> AIMessage:
     return (total or AIMessageChunk("")).to_message()
 
 
+# -- the leaf protocol, shared by chat models and LLMs ----------------------------------------
+
+_P = TypeVar("_P", list[BaseMessage], str)  # what the model is given: messages or text
+_O = TypeVar("_O", AIMessage, str)  # its answer
+_C = TypeVar("_C", AIMessageChunk, str)  # a streamed piece of the answer
+
+
+@attrs.frozen
+class _LanguageModel(Component[LanguageModelInput, _O], Generic[_P, _O, _C]):
+    """The leaf protocol of a model, written once: coerce the input, take ``stop`` from the
+    bound options, and answer through the response cache. A subclass supplies the ``_lm_*``
+    hooks: the input coerced, the answer (sync, async), its pieces (sync, async), their join."""
+
+    @property
+    def input_type(self) -> Any:  # Any: a type form
+        """Text, a prompt value, or a list of messages (the schema's ``anyOf``)."""
+        return _SCHEMA_INPUT
+
+    def _lm_prompt(self, input: LanguageModelInput) -> _P:
+        raise NotImplementedError
+
+    def _lm_answer(self, prompt: _P, stop: list[str] | None, kwargs: dict[str, Any]) -> _O:
+        raise NotImplementedError
+
+    def _lm_aanswer(
+        self, prompt: _P, stop: list[str] | None, kwargs: dict[str, Any]
+    ) -> Awaitable[_O]:
+        raise NotImplementedError
+
+    def _lm_stream(
+        self, prompt: _P, stop: list[str] | None, kwargs: dict[str, Any]
+    ) -> Iterator[_C]:
+        raise NotImplementedError
+
+    def _lm_astream(
+        self, prompt: _P, stop: list[str] | None, kwargs: dict[str, Any]
+    ) -> AsyncIterator[_C]:
+        raise NotImplementedError
+
+    def _lm_join(self, pieces: list[_C]) -> _O:
+        raise NotImplementedError
+
+    def _invoke(
+        self,
+        input: LanguageModelInput,
+        config: RunnableConfig,
+        **kwargs: Any,  # Any: model options given with bind()
+    ) -> _O:
+        stop = _coerce_stop(self, kwargs.pop("stop", None))
+        prompt = self._lm_prompt(input)
+        return cached_invoke(
+            self, prompt, stop, kwargs, lambda: self._lm_answer(prompt, stop, kwargs)
+        )
+
+    async def _ainvoke(
+        self,
+        input: LanguageModelInput,
+        config: RunnableConfig,
+        **kwargs: Any,  # Any: model options given with bind()
+    ) -> _O:
+        stop = _coerce_stop(self, kwargs.pop("stop", None))
+        prompt = self._lm_prompt(input)
+        return await acached_invoke(
+            self, prompt, stop, kwargs, lambda: self._lm_aanswer(prompt, stop, kwargs)
+        )
+
+    def _stream(  # type: ignore[override]  # a piece is a chunk of the answer's type
+        self,
+        input: LanguageModelInput,
+        config: RunnableConfig,
+        **kwargs: Any,  # Any: model options given with bind()
+    ) -> Iterator[_C]:
+        stop = _coerce_stop(self, kwargs.pop("stop", None))
+        prompt = self._lm_prompt(input)
+        return cached_stream(
+            self, prompt, stop, kwargs, lambda: self._lm_stream(prompt, stop, kwargs),
+            self._lm_join,
+        )
+
+    def _astream(  # type: ignore[override]  # a piece is a chunk of the answer's type
+        self,
+        input: LanguageModelInput,
+        config: RunnableConfig,
+        **kwargs: Any,  # Any: model options given with bind()
+    ) -> AsyncIterator[_C]:
+        stop = _coerce_stop(self, kwargs.pop("stop", None))
+        prompt = self._lm_prompt(input)
+        return acached_stream(
+            self, prompt, stop, kwargs, lambda: self._lm_astream(prompt, stop, kwargs),
+            self._lm_join,
+        )
+
+
 # -- chat models -----------------------------------------------------------------------------
 
 
 @attrs.frozen
-class BaseChatModel(Component[LanguageModelInput, AIMessage]):
+class BaseChatModel(_LanguageModel[list[BaseMessage], AIMessage, AIMessageChunk]):
     """Base of chat models: implement :meth:`_generate` (and optionally the others).
 
     ``bind(stop=[...])`` reaches ``_generate`` as ``stop``; other bound keywords arrive as
@@ -212,11 +305,6 @@ class BaseChatModel(Component[LanguageModelInput, AIMessage]):
     cache: BaseCache | bool | None = attrs.field(default=None, kw_only=True, repr=False)
     """Response cache (:mod:`lcel.caches`): a cache, ``None`` for the global one if set,
     ``True`` to require the global one, ``False`` for none."""
-
-    @property
-    def input_type(self) -> Any:  # Any: a type form
-        """Text, a prompt value, or a list of messages (the schema's ``anyOf``)."""
-        return _SCHEMA_INPUT
 
     @property
     def output_type(self) -> Any:  # Any: a type form
@@ -441,55 +529,33 @@ class BaseChatModel(Component[LanguageModelInput, AIMessage]):
         async for chunk in _iterate_in_thread(self._stream_chunks(messages, stop, **kwargs)):
             yield chunk
 
-    # -- the leaf protocol ---------------------------------------------------------------
+    # -- the hooks of the shared leaf protocol --------------------------------------------
 
-    def _invoke(
-        self,
-        input: LanguageModelInput,
-        config: RunnableConfig,
-        **kwargs: Any,  # Any: model options given with bind()
+    def _lm_prompt(self, input: LanguageModelInput) -> list[BaseMessage]:
+        return _coerce_messages(self, input)
+
+    def _lm_answer(
+        self, prompt: list[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]
     ) -> AIMessage:
-        stop = _coerce_stop(self, kwargs.pop("stop", None))
-        msgs = _coerce_messages(self, input)
-        return cached_invoke(self, msgs, stop, kwargs, lambda: self._generate(msgs, stop, **kwargs))
+        return self._generate(prompt, stop, **kwargs)
 
-    async def _ainvoke(
-        self,
-        input: LanguageModelInput,
-        config: RunnableConfig,
-        **kwargs: Any,  # Any: model options given with bind()
-    ) -> AIMessage:
-        stop = _coerce_stop(self, kwargs.pop("stop", None))
-        msgs = _coerce_messages(self, input)
-        return await acached_invoke(
-            self, msgs, stop, kwargs, lambda: self._agenerate(msgs, stop, **kwargs)
-        )
+    def _lm_aanswer(
+        self, prompt: list[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]
+    ) -> Awaitable[AIMessage]:
+        return self._agenerate(prompt, stop, **kwargs)
 
-    def _stream(
-        self,
-        input: LanguageModelInput,
-        config: RunnableConfig,
-        **kwargs: Any,  # Any: model options given with bind()
+    def _lm_stream(
+        self, prompt: list[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]
     ) -> Iterator[AIMessageChunk]:
-        stop = _coerce_stop(self, kwargs.pop("stop", None))
-        msgs = _coerce_messages(self, input)
-        return cached_stream(
-            self, msgs, stop, kwargs, lambda: self._stream_chunks(msgs, stop, **kwargs),
-            _join_chunks,
-        )
+        return self._stream_chunks(prompt, stop, **kwargs)
 
-    def _astream(
-        self,
-        input: LanguageModelInput,
-        config: RunnableConfig,
-        **kwargs: Any,  # Any: model options given with bind()
+    def _lm_astream(
+        self, prompt: list[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]
     ) -> AsyncIterator[AIMessageChunk]:
-        stop = _coerce_stop(self, kwargs.pop("stop", None))
-        msgs = _coerce_messages(self, input)
-        return acached_stream(
-            self, msgs, stop, kwargs, lambda: self._astream_chunks(msgs, stop, **kwargs),
-            _join_chunks,
-        )
+        return self._astream_chunks(prompt, stop, **kwargs)
+
+    def _lm_join(self, pieces: list[AIMessageChunk]) -> AIMessage:
+        return _join_chunks(pieces)
 
 
 # -- LLMs ------------------------------------------------------------------------------------
@@ -504,7 +570,7 @@ def _coerce_text(model: object, value: object) -> str:
 
 
 @attrs.frozen
-class BaseLLM(Component[LanguageModelInput, str]):
+class BaseLLM(_LanguageModel[str, str, str]):
     """Base of text-completion models: implement :meth:`_generate_text`.
 
     Messages and chat prompt values are rendered as a ``Role: text`` transcript.
@@ -514,11 +580,6 @@ class BaseLLM(Component[LanguageModelInput, str]):
 
     cache: BaseCache | bool | None = attrs.field(default=None, kw_only=True, repr=False)
     """Response cache (:mod:`lcel.caches`), as for chat models."""
-
-    @property
-    def input_type(self) -> Any:  # Any: a type form
-        """Text, a prompt value, or a list of messages (the schema's ``anyOf``)."""
-        return _SCHEMA_INPUT
 
     def _generate_text(
         self,
@@ -569,53 +630,31 @@ class BaseLLM(Component[LanguageModelInput, str]):
         async for piece in _iterate_in_thread(self._stream_text(prompt, stop, **kwargs)):
             yield piece
 
-    def _invoke(
-        self,
-        input: LanguageModelInput,
-        config: RunnableConfig,
-        **kwargs: Any,  # Any: model options given with bind()
-    ) -> str:
-        stop = _coerce_stop(self, kwargs.pop("stop", None))
-        text = _coerce_text(self, input)
-        return cached_invoke(
-            self, text, stop, kwargs, lambda: self._generate_text(text, stop, **kwargs)
-        )
+    # -- the hooks of the shared leaf protocol --------------------------------------------
 
-    async def _ainvoke(
-        self,
-        input: LanguageModelInput,
-        config: RunnableConfig,
-        **kwargs: Any,  # Any: model options given with bind()
-    ) -> str:
-        stop = _coerce_stop(self, kwargs.pop("stop", None))
-        text = _coerce_text(self, input)
-        return await acached_invoke(
-            self, text, stop, kwargs, lambda: self._agenerate_text(text, stop, **kwargs)
-        )
+    def _lm_prompt(self, input: LanguageModelInput) -> str:
+        return _coerce_text(self, input)
 
-    def _stream(
-        self,
-        input: LanguageModelInput,
-        config: RunnableConfig,
-        **kwargs: Any,  # Any: model options given with bind()
+    def _lm_answer(self, prompt: str, stop: list[str] | None, kwargs: dict[str, Any]) -> str:
+        return self._generate_text(prompt, stop, **kwargs)
+
+    def _lm_aanswer(
+        self, prompt: str, stop: list[str] | None, kwargs: dict[str, Any]
+    ) -> Awaitable[str]:
+        return self._agenerate_text(prompt, stop, **kwargs)
+
+    def _lm_stream(
+        self, prompt: str, stop: list[str] | None, kwargs: dict[str, Any]
     ) -> Iterator[str]:
-        stop = _coerce_stop(self, kwargs.pop("stop", None))
-        text = _coerce_text(self, input)
-        return cached_stream(
-            self, text, stop, kwargs, lambda: self._stream_text(text, stop, **kwargs), "".join
-        )
+        return self._stream_text(prompt, stop, **kwargs)
 
-    def _astream(
-        self,
-        input: LanguageModelInput,
-        config: RunnableConfig,
-        **kwargs: Any,  # Any: model options given with bind()
+    def _lm_astream(
+        self, prompt: str, stop: list[str] | None, kwargs: dict[str, Any]
     ) -> AsyncIterator[str]:
-        stop = _coerce_stop(self, kwargs.pop("stop", None))
-        text = _coerce_text(self, input)
-        return acached_stream(
-            self, text, stop, kwargs, lambda: self._astream_text(text, stop, **kwargs), "".join
-        )
+        return self._astream_text(prompt, stop, **kwargs)
+
+    def _lm_join(self, pieces: list[str]) -> str:
+        return "".join(pieces)
 
 
 # -- fakes -----------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
 import attrs
@@ -99,6 +99,45 @@ def _masked_headers(headers: Mapping[str, str]) -> str:
 
 def _frozen_mapping(value: Mapping[str, Any] | None) -> dict[str, Any]:  # Any: JSON values
     return dict(value or {})
+
+
+class _StreamEvents:
+    """A streamed completion's body, interpreted piece by piece into chunks: one parser for
+    the sync and async streams, which differ only in how they read."""
+
+    __slots__ = ("_decode", "_done", "_lines", "_reader", "_state")
+
+    def __init__(self, decode: Callable[[str], Any]) -> None:  # Any: one decoded event
+        self._decode = decode
+        self._state = StreamState()
+        self._lines = SSELineDecoder()
+        self._reader = EventReader()
+        self._done = False
+
+    def feed(self, text: str) -> Iterator[AIMessageChunk]:
+        """The chunks completed by ``text``, as they are interpreted."""
+        for event, data in self._reader.feed(self._lines.decode(text)):
+            # after [DONE], read on to the body's end: the connection stays pooled
+            if self._done or data == "[DONE]":
+                self._done = True
+                continue
+            chunk = self._chunk(event, data)
+            if chunk is not None:
+                yield chunk
+
+    def finish(self) -> Iterator[AIMessageChunk]:
+        """The chunks left once the body has ended (none after ``[DONE]``)."""
+        for event, data in self._reader.feed(self._lines.flush()) + self._reader.finish():
+            if self._done or data == "[DONE]":
+                return
+            chunk = self._chunk(event, data)
+            if chunk is not None:
+                yield chunk
+
+    def _chunk(self, event: str, data: str) -> AIMessageChunk | None:
+        if event == "error":
+            raise APIError(f"the server reported an error: {shorten(data)}")
+        return self._state.chunk(self._decode(data))
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -271,10 +310,7 @@ class ChatOpenAI(BaseChatModel):
                 self._settings(), self._policy(), self._key(), _CHAT_PATH, payload, stream=True
             )
         except APIError as error:
-            if not self._is_stream_options_rejection(error, payload):
-                raise
-        _NO_STREAM_OPTIONS.add(self.base_url)
-        payload = {k: v for k, v in payload.items() if k != "stream_options"}
+            payload = self._without_stream_options(error, payload)
         return _http.post(
             self._settings(), self._policy(), self._key(), _CHAT_PATH, payload, stream=True
         )
@@ -285,13 +321,20 @@ class ChatOpenAI(BaseChatModel):
                 self._settings(), self._policy(), self._key(), _CHAT_PATH, payload, stream=True
             )
         except APIError as error:
-            if not self._is_stream_options_rejection(error, payload):
-                raise
-        _NO_STREAM_OPTIONS.add(self.base_url)
-        payload = {k: v for k, v in payload.items() if k != "stream_options"}
+            payload = self._without_stream_options(error, payload)
         return await _http.apost(
             self._settings(), self._policy(), self._key(), _CHAT_PATH, payload, stream=True
         )
+
+    def _without_stream_options(
+        self, error: APIError, payload: dict[str, Any]  # Any: the JSON request
+    ) -> dict[str, Any]:
+        """The request to send again when the server rejected ``stream_options`` (it is not
+        sent to that base URL again); any other ``error`` is raised."""
+        if not self._is_stream_options_rejection(error, payload):
+            raise error
+        _NO_STREAM_OPTIONS.add(self.base_url)
+        return {k: v for k, v in payload.items() if k != "stream_options"}
 
     def _event_data(self, data: str) -> Any:  # Any: one decoded stream event
         try:
@@ -324,6 +367,11 @@ class ChatOpenAI(BaseChatModel):
             usage_metadata=message.usage_metadata,
         )
 
+    def _answer(self, response: httpx.Response, settings: _http.ConnectionSettings) -> AIMessage:
+        return message_from_response(
+            _http.json_body(response, settings, _CHAT_PATH), self._display_url()
+        )
+
     def _transport_error(self, exc: httpx.TransportError) -> APIError:
         return _http.transport_error(exc, self._settings(), _CHAT_PATH, self._key())
 
@@ -340,9 +388,7 @@ class ChatOpenAI(BaseChatModel):
         payload = self._payload(messages, stop, kwargs, stream=False)
         settings = self._settings()
         response = _http.post(settings, self._policy(), self._key(), _CHAT_PATH, payload)
-        return message_from_response(
-            _http.json_body(response, settings, _CHAT_PATH), self._display_url()
-        )
+        return self._answer(response, settings)
 
     async def _agenerate(
         self,
@@ -355,9 +401,7 @@ class ChatOpenAI(BaseChatModel):
         payload = self._payload(messages, stop, kwargs, stream=False)
         settings = self._settings()
         response = await _http.apost(settings, self._policy(), self._key(), _CHAT_PATH, payload)
-        return message_from_response(
-            _http.json_body(response, settings, _CHAT_PATH), self._display_url()
-        )
+        return self._answer(response, settings)
 
     def _stream_chunks(
         self,
@@ -372,28 +416,10 @@ class ChatOpenAI(BaseChatModel):
             if "text/event-stream" not in content_type:
                 yield self._not_sse(response, response.read())
                 return
-            state = StreamState()
-            lines, reader = SSELineDecoder(), EventReader()
-            done = False
-            for text in response.iter_text():  # the loop is the async one's, kept flat
-                for event, data in reader.feed(lines.decode(text)):
-                    # after [DONE], read on to the body's end: the connection stays pooled
-                    if done or data == "[DONE]":
-                        done = True
-                        continue
-                    if event == "error":
-                        raise APIError(f"the server reported an error: {shorten(data)}")
-                    chunk = state.chunk(self._event_data(data))
-                    if chunk is not None:
-                        yield chunk
-            for event, data in reader.feed(lines.flush()) + reader.finish():
-                if done or data == "[DONE]":
-                    return
-                if event == "error":
-                    raise APIError(f"the server reported an error: {shorten(data)}")
-                chunk = state.chunk(self._event_data(data))
-                if chunk is not None:
-                    yield chunk
+            events = _StreamEvents(self._event_data)
+            for text in response.iter_text():
+                yield from events.feed(text)
+            yield from events.finish()
         except httpx.TransportError as exc:
             raise self._transport_error(exc) from None
         finally:
@@ -412,28 +438,12 @@ class ChatOpenAI(BaseChatModel):
             if "text/event-stream" not in content_type:
                 yield self._not_sse(response, await response.aread())
                 return
-            state = StreamState()
-            lines, reader = SSELineDecoder(), EventReader()
-            done = False
+            events = _StreamEvents(self._event_data)
             async for text in response.aiter_text():  # no async generator layer per event
-                for event, data in reader.feed(lines.decode(text)):
-                    # after [DONE], read on to the body's end: the connection stays pooled
-                    if done or data == "[DONE]":
-                        done = True
-                        continue
-                    if event == "error":
-                        raise APIError(f"the server reported an error: {shorten(data)}")
-                    chunk = state.chunk(self._event_data(data))
-                    if chunk is not None:
-                        yield chunk
-            for event, data in reader.feed(lines.flush()) + reader.finish():
-                if done or data == "[DONE]":
-                    return
-                if event == "error":
-                    raise APIError(f"the server reported an error: {shorten(data)}")
-                chunk = state.chunk(self._event_data(data))
-                if chunk is not None:
+                for chunk in events.feed(text):
                     yield chunk
+            for chunk in events.finish():
+                yield chunk
         except httpx.TransportError as exc:
             raise self._transport_error(exc) from None
         finally:

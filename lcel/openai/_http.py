@@ -306,16 +306,11 @@ def post(
     client = sync_client(settings)
     attempt = 0
     while True:
-        request = client.build_request(
-            "POST", settings.url(path), json=body, headers=_headers(api_key, stream)
-        )
+        request = _request(client, settings, api_key, path, body, stream)
         try:
             response = client.send(request, stream=stream)
         except httpx.TransportError as exc:
-            error = transport_error(exc, settings, path, api_key)
-            if attempt >= policy.max_retries:
-                raise error from None
-            sleep(retry_delay(attempt, policy, None))
+            sleep(_after_transport_error(exc, attempt, settings, policy, api_key, path))
             attempt += 1
             continue
         if response.status_code < 400:
@@ -326,10 +321,7 @@ def post(
             pass
         finally:
             response.close()
-        error = status_error(response, settings, path, api_key)
-        if attempt >= policy.max_retries or not should_retry(response):
-            raise error from None
-        sleep(retry_delay(attempt, policy, response.headers))
+        sleep(_after_status_error(response, attempt, settings, policy, api_key, path))
         attempt += 1
 
 
@@ -346,16 +338,11 @@ async def apost(
     client = async_client(settings)
     attempt = 0
     while True:
-        request = client.build_request(
-            "POST", settings.url(path), json=body, headers=_headers(api_key, stream)
-        )
+        request = _request(client, settings, api_key, path, body, stream)
         try:
             response = await client.send(request, stream=stream)
         except httpx.TransportError as exc:
-            error = transport_error(exc, settings, path, api_key)
-            if attempt >= policy.max_retries:
-                raise error from None
-            await asleep(retry_delay(attempt, policy, None))
+            await asleep(_after_transport_error(exc, attempt, settings, policy, api_key, path))
             attempt += 1
             continue
         if response.status_code < 400:
@@ -366,11 +353,56 @@ async def apost(
             pass
         finally:
             await response.aclose()
-        error = status_error(response, settings, path, api_key)
-        if attempt >= policy.max_retries or not should_retry(response):
-            raise error from None
-        await asleep(retry_delay(attempt, policy, response.headers))
+        await asleep(_after_status_error(response, attempt, settings, policy, api_key, path))
         attempt += 1
+
+
+# What post and apost share: only their I/O differs.
+
+
+def _request(
+    client: httpx.Client | httpx.AsyncClient,
+    settings: ConnectionSettings,
+    api_key: str | None,
+    path: str,
+    body: Mapping[str, Any],  # Any: the JSON request
+    stream: bool,
+) -> httpx.Request:
+    return client.build_request(
+        "POST", settings.url(path), json=body, headers=_headers(api_key, stream)
+    )
+
+
+def _after_transport_error(
+    exc: httpx.TransportError,
+    attempt: int,
+    settings: ConnectionSettings,
+    policy: RetryPolicy,
+    api_key: str | None,
+    path: str,
+) -> float:
+    """The wait before retrying a request that failed in transport; the error, raised, once
+    the retries are spent."""
+    error = transport_error(exc, settings, path, api_key)
+    if attempt >= policy.max_retries:
+        raise error from None
+    return retry_delay(attempt, policy, None)
+
+
+def _after_status_error(
+    response: httpx.Response,
+    attempt: int,
+    settings: ConnectionSettings,
+    policy: RetryPolicy,
+    api_key: str | None,
+    path: str,
+) -> float:
+    """The wait before retrying a request the server refused (read and closed); the error,
+    raised, when it is not retryable or the retries are spent."""
+    error = status_error(response, settings, path, api_key)
+    if attempt >= policy.max_retries or not should_retry(response):
+        raise error from None
+    return retry_delay(attempt, policy, response.headers)
 
 
 def json_body(response: httpx.Response, settings: ConnectionSettings, path: str) -> Any:
