@@ -122,7 +122,11 @@ _MISSING: Any = object()  # Any: a sentinel distinct from every JSON value
 
 def _json_body(text: str) -> str:
     """The JSON part of ``text``: the inside of a fenced block if there is one (up to the
-    closing fence or, while streaming, the end of the text so far)."""
+    closing fence or, while streaming, the end of the text so far). Text that starts as a
+    JSON object, array or string is that value: backticks inside it are content."""
+    stripped = text.strip()
+    if stripped[:1] in ("{", "[", '"'):
+        return stripped
     match = _FENCE_OPEN.search(text)
     if match is None:
         return text.strip()

@@ -26,6 +26,7 @@ from lcel.parsers import (
     JsonOutputParser,
     OutputParserError,
     StrOutputParser,
+    parse_json_markdown,
     parse_partial_json,
 )
 
@@ -333,3 +334,11 @@ def test_json_fenced_block_whose_strings_hold_backticks() -> None:
     for cut in ('```json\n{"foo": "```bar```"', '{"foo": "```bar', '```json\n{"a": 1'):
         with pytest.raises(OutputParserError):
             parser.invoke(cut)
+
+
+def test_a_bare_json_value_holding_backticks_is_not_read_as_a_fence() -> None:
+    """Found by Hypothesis: the JSON string "```" was taken for an opening fence."""
+    assert parse_json_markdown('"```"') == "```"
+    assert parse_json_markdown('{"a": "```x```"}') == {"a": "```x```"}
+    assert list(JsonOutputParser().transform(iter(['"`', "``", '"'])))[-1] == "```"
+    assert parse_json_markdown("Sure!\n```json\n[1, 2]\n```") == [1, 2]  # fences still work
